@@ -1,0 +1,297 @@
+package io.github.diffqp.solver;
+
+import java.util.List;
+
+/**
+ * A batch of B convex QPs of one shape,
+ * <pre>
+ *   minimize ½ xᵀQx + pᵀx   subject to  Gx ≤ h  (m rows),  Ax = b  (q rows),   x ∈ ℝⁿ,
+ * </pre>
+ * each datum per problem or shared by all (see {@link Datum}). Built and validated by
+ * {@link #builder()}; an instance is always valid.
+ *
+ * <pre>{@code
+ * QpBatch batch = QpBatch.builder()
+ *     .Q(Datum.shared(2, 2, new double[] {1, 0, 0, 1}))
+ *     .p(Datum.batchedVector(2, 2, new double[] {1, 1, -1, 2}))
+ *     .G(Datum.shared(1, 2, new double[] {1, 1})).h(Datum.sharedVector(new double[] {1}))
+ *     .build();
+ * }</pre>
+ */
+public final class QpBatch {
+    /** Largest |Qᵢⱼ − Qⱼᵢ| accepted, relative to 1 + max |Q|. */
+    public static final double SYMMETRY_TOLERANCE = 1e-9;
+
+    private final int size;
+    private final int n;
+    private final int m;
+    private final int q;
+    private final Datum Q;
+    private final Datum p;
+    private final Datum G;
+    private final Datum h;
+    private final Datum A;
+    private final Datum b;
+
+    private QpBatch(Builder in) {
+        if (in.p == null) {
+            throw new InvalidProblemException("p", -1, "the linear term p is required (it fixes n)");
+        }
+        this.n = in.p.rows();
+        requireShape("p", in.p, n, 1);
+        this.Q = in.Q != null ? in.Q : Datum.shared(n, n, new double[n * n]);
+        requireShape("Q", Q, n, n);
+        if ((in.G == null) != (in.h == null)) {
+            throw new InvalidProblemException(in.G == null ? "G" : "h", -1,
+                    "G and h go together: " + (in.G == null ? "h is given without G" : "G is given without h"));
+        }
+        if ((in.A == null) != (in.b == null)) {
+            throw new InvalidProblemException(in.A == null ? "A" : "b", -1,
+                    "A and b go together: " + (in.A == null ? "b is given without A" : "A is given without b"));
+        }
+        this.m = in.G == null ? 0 : in.G.rows();
+        this.q = in.A == null ? 0 : in.A.rows();
+        this.G = in.G;
+        this.h = in.h;
+        this.A = in.A;
+        this.b = in.b;
+        if (G != null) {
+            requireShape("G", G, m, n);
+            requireShape("h", h, m, 1);
+        }
+        if (A != null) {
+            requireShape("A", A, q, n);
+            requireShape("b", b, q, 1);
+        }
+        this.p = in.p;
+        this.size = batchSize(in.size);
+        String[] names = {"Q", "p", "G", "h", "A", "b"};
+        Datum[] data = {Q, p, G, h, A, b};
+        for (int k = 0; k < names.length; k++) {
+            if (data[k] != null) {
+                requireFinite(names[k], data[k]);
+            }
+        }
+        requireSymmetric(Q);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Stacks problems of one shape into a batch, every datum per problem.
+     *
+     * @throws InvalidProblemException when shapes differ, naming the first problem that differs
+     */
+    public static QpBatch stack(List<QpProblem> problems) {
+        if (problems.isEmpty()) {
+            throw new InvalidProblemException("batch", -1, "no problems to stack");
+        }
+        QpProblem first = problems.get(0);
+        int B = problems.size();
+        int n = first.n(), m = first.m(), q = first.q();
+        double[] Qs = new double[B * n * n], ps = new double[B * n];
+        double[] Gs = new double[B * m * n], hs = new double[B * m];
+        double[] As = new double[B * q * n], bs = new double[B * q];
+        for (int i = 0; i < B; i++) {
+            QpProblem pr = problems.get(i);
+            if (pr.n() != n || pr.m() != m || pr.q() != q) {
+                throw new InvalidProblemException("batch", i, "shape (n=" + pr.n() + ", m=" + pr.m() + ", q=" + pr.q()
+                        + ") differs from problem 0's (n=" + n + ", m=" + m + ", q=" + q + ")");
+            }
+            System.arraycopy(pr.Q(), 0, Qs, i * n * n, n * n);
+            System.arraycopy(pr.p(), 0, ps, i * n, n);
+            System.arraycopy(pr.G(), 0, Gs, i * m * n, m * n);
+            System.arraycopy(pr.h(), 0, hs, i * m, m);
+            System.arraycopy(pr.A(), 0, As, i * q * n, q * n);
+            System.arraycopy(pr.b(), 0, bs, i * q, q);
+        }
+        Builder bl = builder().Q(Datum.batched(B, n, n, Qs)).p(Datum.batchedVector(B, n, ps));
+        if (m > 0) {
+            bl.G(Datum.batched(B, m, n, Gs)).h(Datum.batchedVector(B, m, hs));
+        }
+        if (q > 0) {
+            bl.A(Datum.batched(B, q, n, As)).b(Datum.batchedVector(B, q, bs));
+        }
+        return bl.build();
+    }
+
+    /** Problem {@code i} on its own, its data copied. */
+    public QpProblem problem(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("problem " + i + " of a batch of " + size);
+        }
+        return new QpProblem(n, Q.problem(i), p.problem(i), G == null ? new double[0] : G.problem(i),
+                h == null ? new double[0] : h.problem(i), A == null ? new double[0] : A.problem(i),
+                b == null ? new double[0] : b.problem(i), 0);
+    }
+
+    /** The number of problems B. */
+    public int size() {
+        return size;
+    }
+
+    /** Variables per problem. */
+    public int n() {
+        return n;
+    }
+
+    /** Inequality rows per problem (0 when G, h are absent). */
+    public int m() {
+        return m;
+    }
+
+    /** Equality rows per problem (0 when A, b are absent). */
+    public int q() {
+        return q;
+    }
+
+    /** The quadratic term; a shared zero matrix when none was given. */
+    public Datum Q() {
+        return Q;
+    }
+
+    public Datum p() {
+        return p;
+    }
+
+    /** The inequality matrix, or null when m = 0. */
+    public Datum G() {
+        return G;
+    }
+
+    /** The inequality bound, or null when m = 0. */
+    public Datum h() {
+        return h;
+    }
+
+    /** The equality matrix, or null when q = 0. */
+    public Datum A() {
+        return A;
+    }
+
+    /** The equality right-hand side, or null when q = 0. */
+    public Datum b() {
+        return b;
+    }
+
+    private static void requireShape(String name, Datum d, int rows, int cols) {
+        if (d.rows() != rows || d.cols() != cols) {
+            throw new InvalidProblemException(name, -1, "shape is " + d.rows() + "×" + d.cols() + ", expected "
+                    + rows + "×" + cols + " (n=" + (name.equals("p") ? rows : cols) + ")");
+        }
+    }
+
+    private int batchSize(int declared) {
+        int found = declared;
+        String foundFrom = declared > 0 ? "the declared batch size" : null;
+        String[] names = {"Q", "p", "G", "h", "A", "b"};
+        Datum[] data = {Q, p, G, h, A, b};
+        for (int k = 0; k < names.length; k++) {
+            Datum d = data[k];
+            if (d == null || d.isShared()) {
+                continue;
+            }
+            if (found == 0) {
+                found = d.batchSize();
+                foundFrom = names[k];
+            } else if (d.batchSize() != found) {
+                throw new InvalidProblemException(names[k], -1, "holds " + d.batchSize() + " problems but "
+                        + foundFrom + " holds " + found);
+            }
+        }
+        return Math.max(found, 1);
+    }
+
+    private static void requireFinite(String name, Datum d) {
+        double[] v = d.values();
+        for (int k = 0; k < v.length; k++) {
+            if (!Double.isFinite(v[k])) {
+                int problem = d.isShared() ? -1 : k / d.stride();
+                int within = k % d.stride();
+                String at = d.cols() == 1 ? "[" + within + "]" : "[" + within / d.cols() + "][" + within % d.cols() + "]";
+                throw new InvalidProblemException(name, problem, (d.isShared() ? "shared value " : "value ") + name + at
+                        + " is " + v[k]);
+            }
+        }
+    }
+
+    private static void requireSymmetric(Datum Q) {
+        int n = Q.rows();
+        double[] v = Q.values();
+        for (int i = 0; i < Q.copies(); i++) {
+            int o = Q.offset(i);
+            double scale = 0;
+            for (int k = 0; k < n * n; k++) {
+                scale = Math.max(scale, Math.abs(v[o + k]));
+            }
+            double limit = SYMMETRY_TOLERANCE * (1 + scale);
+            for (int r = 0; r < n; r++) {
+                for (int c = r + 1; c < n; c++) {
+                    double a = v[o + r * n + c], t = v[o + c * n + r];
+                    if (Math.abs(a - t) > limit) {
+                        throw new InvalidProblemException("Q", Q.isShared() ? -1 : i, "not symmetric: Q[" + r + "][" + c
+                                + "] = " + a + " but Q[" + c + "][" + r + "] = " + t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Collects the data of a batch; {@link #build()} validates them. Q may be left out (an LP). */
+    public static final class Builder {
+        private int size;
+        private Datum Q, p, G, h, A, b;
+
+        private Builder() {
+        }
+
+        /**
+         * Declares the batch size; needed only when every datum is shared and B should exceed 1. Otherwise
+         * B is taken from the per-problem data.
+         */
+        public Builder size(int batchSize) {
+            if (batchSize < 1) {
+                throw new InvalidProblemException("batch", -1, "batch size must be at least 1, got " + batchSize);
+            }
+            this.size = batchSize;
+            return this;
+        }
+
+        public Builder Q(Datum value) {
+            this.Q = value;
+            return this;
+        }
+
+        public Builder p(Datum value) {
+            this.p = value;
+            return this;
+        }
+
+        public Builder G(Datum value) {
+            this.G = value;
+            return this;
+        }
+
+        public Builder h(Datum value) {
+            this.h = value;
+            return this;
+        }
+
+        public Builder A(Datum value) {
+            this.A = value;
+            return this;
+        }
+
+        public Builder b(Datum value) {
+            this.b = value;
+            return this;
+        }
+
+        /** Validates and builds; throws {@link InvalidProblemException} on the first fault. */
+        public QpBatch build() {
+            return new QpBatch(this);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.diffqp.solver.backend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/** Discovery and selection of backends on the class path. */
+public final class Backends {
+    private Backends() {
+    }
+
+    /** Every provider on the class path, best first. */
+    public static List<BackendProvider> all() {
+        List<BackendProvider> found = new ArrayList<>();
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+            found.add(p);
+        }
+        found.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
+        return found;
+    }
+
+    /**
+     * The provider named {@code name}, or for {@code auto} the best usable one.
+     *
+     * @throws IllegalStateException when the named backend is unknown or cannot run here (with the
+     *                               reason), or when no backend is usable
+     */
+    public static BackendProvider select(String name) {
+        List<BackendProvider> providers = all();
+        if (name == null || name.equals("auto")) {
+            for (BackendProvider p : providers) {
+                if (p.availability().usable()) {
+                    return p;
+                }
+            }
+            throw new IllegalStateException("no usable backend: " + (providers.isEmpty()
+                    ? "none on the class path (add cpu-fallback)"
+                    : providers.stream().map(p -> p.name() + ": " + p.availability().reason())
+                    .collect(Collectors.joining("; "))));
+        }
+        for (BackendProvider p : providers) {
+            if (p.name().equals(name)) {
+                BackendProvider.Availability a = p.availability();
+                if (!a.usable()) {
+                    throw new IllegalStateException("backend '" + name + "' cannot run here: " + a.reason());
+                }
+                return p;
+            }
+        }
+        throw new IllegalStateException("unknown backend '" + name + "'; known: "
+                + providers.stream().map(BackendProvider::name).collect(Collectors.joining(", ")) + ", auto");
+    }
+}

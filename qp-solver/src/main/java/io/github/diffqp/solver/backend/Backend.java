@@ -71,11 +71,14 @@ public interface Backend extends AutoCloseable {
 
     // ---- factorization
 
+    /** {@code out[i]} = the largest diagonal entry of {@code Mᵢ}. */
+    void maxDiagonal(BatchMatrix M, double[] out);
+
     /**
-     * Adds {@code absolute + relative·max(diag Mᵢ)} to every diagonal entry of {@code Mᵢ}: static
-     * regularization that keeps semidefinite blocks factorizable.
+     * Adds {@code shift[i]} to every diagonal entry of {@code Mᵢ}: the static regularization that keeps
+     * semidefinite blocks factorizable.
      */
-    void regularizeDiagonal(BatchMatrix M, double absolute, double relative);
+    void addToDiagonal(BatchMatrix M, double[] shift);
 
     /**
      * Replaces {@code M} by its lower Cholesky factor L (M = L·Lᵀ). {@code ok[i]} is set false for an active
@@ -122,7 +125,8 @@ public interface Backend extends AutoCloseable {
     void min(BatchVector a, double[] out);
 
     /**
-     * {@code out[i]} = the largest α in [0, 1] with {@code vᵢ + α·dvᵢ ≥ 0} entry by entry, for {@code v > 0}.
+     * {@code out[i]} = the largest α ≥ 0 with {@code vᵢ + α·dvᵢ ≥ 0} entry by entry, for {@code v > 0};
+     * +∞ when no entry of {@code dvᵢ} is negative.
      */
     void maxStep(BatchVector v, BatchVector dv, double[] out);
 

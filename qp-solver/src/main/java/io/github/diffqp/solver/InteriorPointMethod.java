@@ -1,0 +1,406 @@
+package io.github.diffqp.solver;
+
+import io.github.diffqp.solver.backend.Backend;
+import io.github.diffqp.solver.backend.BatchMatrix;
+import io.github.diffqp.solver.backend.BatchVector;
+
+import java.util.Arrays;
+
+/**
+ * The batched Mehrotra predictor–corrector primal–dual interior-point method (DESIGN.md §2), written
+ * once against {@link Backend}. Slack form {@code Gx + s = h, s ≥ 0}, duals {@code z = λ ≥ 0},
+ * {@code y = ν}. Each iteration factors the reduced KKT system once ({@link KktSystem}) and solves it
+ * twice, predictor and corrector. A problem that converges, is found infeasible, or fails numerically
+ * is frozen (masked out) while the others go on; its iteration count is its own.
+ */
+final class InteriorPointMethod {
+    /** Fraction of the distance to the boundary a step may go. */
+    private static final double STEP_FRACTION = 0.99;
+    /** Normalized certificate quality that declares a problem infeasible (see {@link #classify}). */
+    private static final double INFEASIBILITY_TOLERANCE = 1e-9;
+
+    private final Backend be;
+    private final BatchData data;
+    private final SolverOptions options;
+    private final int B, n, m, q;
+    private final BatchMatrix Q, G, A;
+    private final BatchVector p, h, b;
+    // Iterate, residuals and directions.
+    private final BatchVector x, s, z, y, w;
+    private final BatchVector rd, rp, re, r1, r2, dx, ds, dz, dy;
+    // Scratch: tn (n), tm and corr (m).
+    private final BatchVector tn, tm, corr;
+    private final KktSystem kkt;
+
+    // Per-problem host state.
+    private final boolean[] active, ok;
+    private final Status[] status;
+    private final int[] iterations;
+    private final double[] objective, primalRes, dualRes, gapOut;
+    private final double[] pNorm, hNorm, bNorm;
+    private final double[] qxNorm, gxNorm, axNorm, vNorm, rdNorm, rpNorm, reNorm, xQx, px, sz;
+    private final double[] xNorm, zNorm, yNorm, hz, by, maxGx;
+    private final double[] t1, t2, t3, t4, alpha, shift;
+
+    InteriorPointMethod(QpBatch batch, SolverOptions options, Backend backend) {
+        this.be = backend;
+        this.options = options;
+        this.B = batch.size();
+        this.n = batch.n();
+        this.m = batch.m();
+        this.q = batch.q();
+        this.data = BatchData.upload(batch, backend);
+        this.Q = data.Q();
+        this.G = data.G();
+        this.A = data.A();
+        this.p = data.p();
+        this.h = data.h();
+        this.b = data.b();
+        x = be.vector(n, false);
+        rd = be.vector(n, false);
+        r1 = be.vector(n, false);
+        dx = be.vector(n, false);
+        tn = be.vector(n, false);
+        s = m > 0 ? be.vector(m, false) : null;
+        z = m > 0 ? be.vector(m, false) : null;
+        w = m > 0 ? be.vector(m, false) : null;
+        rp = m > 0 ? be.vector(m, false) : null;
+        ds = m > 0 ? be.vector(m, false) : null;
+        dz = m > 0 ? be.vector(m, false) : null;
+        tm = m > 0 ? be.vector(m, false) : null;
+        corr = m > 0 ? be.vector(m, false) : null;
+        y = q > 0 ? be.vector(q, false) : null;
+        re = q > 0 ? be.vector(q, false) : null;
+        r2 = q > 0 ? be.vector(q, false) : null;
+        dy = q > 0 ? be.vector(q, false) : null;
+        kkt = new KktSystem(be, Q, G, A, w, options.regularization());
+
+        active = new boolean[B];
+        ok = new boolean[B];
+        status = new Status[B];
+        iterations = new int[B];
+        objective = new double[B];
+        primalRes = new double[B];
+        dualRes = new double[B];
+        gapOut = new double[B];
+        double[][] scalars = new double[26][B];
+        int k = 0;
+        pNorm = scalars[k++];
+        hNorm = scalars[k++];
+        bNorm = scalars[k++];
+        qxNorm = scalars[k++];
+        gxNorm = scalars[k++];
+        axNorm = scalars[k++];
+        vNorm = scalars[k++];
+        rdNorm = scalars[k++];
+        rpNorm = scalars[k++];
+        reNorm = scalars[k++];
+        xQx = scalars[k++];
+        px = scalars[k++];
+        sz = scalars[k++];
+        xNorm = scalars[k++];
+        zNorm = scalars[k++];
+        yNorm = scalars[k++];
+        hz = scalars[k++];
+        by = scalars[k++];
+        maxGx = scalars[k++];
+        t1 = scalars[k++];
+        t2 = scalars[k++];
+        t3 = scalars[k++];
+        t4 = scalars[k++];
+        alpha = scalars[k++];
+        shift = scalars[k++];
+    }
+
+    /** Runs the method to the end for every problem; the backend stays open in the result. */
+    SolvedBatch run() {
+        Arrays.fill(active, true);
+        be.setActive(active);
+        be.normInf(p, pNorm);
+        if (m > 0) {
+            be.normInf(h, hNorm);
+        }
+        if (q > 0) {
+            be.normInf(b, bNorm);
+        }
+        initialize();
+        for (int iter = 0; anyActive(); iter++) {
+            be.setActive(active);
+            computeResiduals();
+            classify(iter);
+            if (!anyActive()) {
+                break;
+            }
+            be.setActive(active);
+            step();
+            for (int i = 0; i < B; i++) {
+                if (active[i]) {
+                    iterations[i]++;
+                }
+            }
+        }
+        return finish();
+    }
+
+    /**
+     * CVXOPT's starting point: the equality-constrained QP with unit weights, i.e.
+     * {@code (Q + GᵀG)x + Aᵀy = −p + Gᵀh, Ax = b}; then {@code s = h − Gx}, {@code z = −s}, each shifted
+     * into the positive orthant if it is not inside already.
+     */
+    private void initialize() {
+        if (m > 0) {
+            be.fill(w, 1);
+        }
+        kkt.factor(active, ok);
+        for (int i = 0; i < B; i++) {
+            if (!ok[i]) {
+                freeze(i, Status.NUMERICAL_ERROR);
+            }
+        }
+        be.setActive(active);
+        be.axpby(-1, p, 0, r1);
+        if (m > 0) {
+            be.multiply(G, true, h, 1, 1, r1);
+        }
+        if (q > 0) {
+            be.copy(b, r2);
+        }
+        kkt.solve(r1, r2, x, y, options.refinementSteps());
+        if (m == 0) {
+            return;
+        }
+        be.copy(h, s);
+        be.multiply(G, false, x, -1, 1, s);
+        be.axpby(-1, s, 0, z);
+        shiftIntoOrthant(s);
+        shiftIntoOrthant(z);
+    }
+
+    private void shiftIntoOrthant(BatchVector v) {
+        be.min(v, t1);
+        for (int i = 0; i < B; i++) {
+            shift[i] = t1[i] > 0 ? 0 : 1 - t1[i];
+        }
+        be.addScalar(shift, v);
+    }
+
+    /**
+     * rd = Qx + p + Gᵀz + Aᵀy, rp = Gx + s − h, re = Ax − b, with the norms and products that the
+     * stopping and infeasibility tests need.
+     */
+    private void computeResiduals() {
+        be.multiply(Q, false, x, 1, 0, rd);
+        be.normInf(rd, qxNorm);
+        be.dot(x, rd, xQx);
+        be.dot(p, x, px);
+        be.normInf(x, xNorm);
+        be.axpby(1, p, 1, rd);
+        be.fill(tn, 0);
+        if (m > 0) {
+            be.multiply(G, true, z, 1, 0, tn);
+        }
+        if (q > 0) {
+            be.multiply(A, true, y, 1, 1, tn);
+        }
+        be.normInf(tn, vNorm);
+        be.axpby(1, tn, 1, rd);
+        be.normInf(rd, rdNorm);
+        if (m > 0) {
+            be.multiply(G, false, x, -1, 0, rp);
+            be.min(rp, maxGx);
+            be.normInf(rp, gxNorm);
+            be.axpby(1, s, -1, rp);
+            be.axpby(-1, h, 1, rp);
+            be.normInf(rp, rpNorm);
+            be.dot(s, z, sz);
+            be.normInf(z, zNorm);
+            be.dot(h, z, hz);
+        }
+        if (q > 0) {
+            be.multiply(A, false, x, 1, 0, re);
+            be.normInf(re, axNorm);
+            be.axpby(-1, b, 1, re);
+            be.normInf(re, reNorm);
+            be.normInf(y, yNorm);
+            be.dot(b, y, by);
+        }
+    }
+
+    /**
+     * Decides, per active problem, whether to stop: solved (relative residuals and gap below tolerance),
+     * primal infeasible (z, y approach a Farkas certificate: {@code Gᵀz + Aᵀy ≈ 0}, {@code hᵀz + bᵀy < 0}),
+     * dual infeasible (x approaches a direction of unbounded descent: {@code Qx ≈ 0}, {@code Gx ≤ 0},
+     * {@code Ax ≈ 0}, {@code pᵀx < 0}), non-finite values, or out of iterations.
+     */
+    private void classify(int iter) {
+        double tol = options.tolerance();
+        for (int i = 0; i < B; i++) {
+            if (!active[i]) {
+                continue;
+            }
+            double gx = -maxGx[i];
+            objective[i] = 0.5 * xQx[i] + px[i];
+            primalRes[i] = Math.max(rpNorm[i], reNorm[i]);
+            dualRes[i] = rdNorm[i];
+            gapOut[i] = sz[i];
+            double pres = rpNorm[i] / (1 + Math.max(hNorm[i], gxNorm[i]));
+            double eres = reNorm[i] / (1 + Math.max(bNorm[i], axNorm[i]));
+            double dres = rdNorm[i] / (1 + Math.max(pNorm[i], Math.max(qxNorm[i], vNorm[i])));
+            double gap = sz[i] / (1 + Math.abs(objective[i]));
+            if (!(Double.isFinite(objective[i]) && Double.isFinite(primalRes[i]) && Double.isFinite(dualRes[i])
+                    && Double.isFinite(gap))) {
+                freeze(i, Status.NUMERICAL_ERROR);
+            } else if (pres <= tol && eres <= tol && dres <= tol && gap <= tol) {
+                freeze(i, Status.SOLVED);
+            } else if (isPrimalInfeasible(i)) {
+                freeze(i, Status.PRIMAL_INFEASIBLE);
+            } else if (isDualInfeasible(i, gx)) {
+                freeze(i, Status.DUAL_INFEASIBLE);
+            } else if (iter >= options.maxIterations()) {
+                freeze(i, Status.MAX_ITERATIONS);
+            }
+        }
+    }
+
+    private boolean isPrimalInfeasible(int i) {
+        double scale = Math.max(zNorm[i], yNorm[i]);
+        double certificate = hz[i] + by[i];
+        return scale > 0 && vNorm[i] <= INFEASIBILITY_TOLERANCE * scale
+                && certificate <= -INFEASIBILITY_TOLERANCE * scale * (1 + Math.max(hNorm[i], bNorm[i]));
+    }
+
+    private boolean isDualInfeasible(int i, double maxGxValue) {
+        double scale = xNorm[i];
+        double eps = INFEASIBILITY_TOLERANCE * scale;
+        return scale > 0 && qxNorm[i] <= eps && maxGxValue <= eps && axNorm[i] <= eps
+                && px[i] <= -eps * (1 + pNorm[i]);
+    }
+
+    /** One predictor–corrector step for the active problems, one factorization for both solves. */
+    private void step() {
+        if (m > 0) {
+            be.divideElements(z, s, w);
+        }
+        kkt.factor(active, ok);
+        for (int i = 0; i < B; i++) {
+            if (active[i] && !ok[i]) {
+                freeze(i, Status.NUMERICAL_ERROR);
+            }
+        }
+        be.setActive(active);
+        be.axpby(-1, rd, 0, r1);
+        if (q > 0) {
+            be.axpby(-1, re, 0, r2);
+        }
+        if (m == 0) {
+            // Equality-constrained QP: one Newton step solves it exactly.
+            kkt.solve(r1, r2, dx, dy, options.refinementSteps());
+            Arrays.fill(alpha, 1);
+            takeStep();
+            return;
+        }
+        // Predictor (affine scaling): complementarity target 0, i.e. r1 = −rd − Gᵀ(w∘rp − z).
+        be.multiplyElements(w, rp, tm);
+        be.axpby(-1, z, 1, tm);
+        be.multiply(G, true, tm, -1, 1, r1);
+        solveForDirection(false);
+        be.maxStep(s, ds, t1);
+        be.maxStep(z, dz, t2);
+        // μ_aff = (s + α·ds)ᵀ(z + α·dz) / m, expanded so that no shifted copies are needed.
+        be.dot(s, dz, t3);
+        be.dot(z, ds, t4);
+        be.dot(ds, dz, alpha);
+        for (int i = 0; i < B; i++) {
+            if (active[i]) {
+                double a = Math.min(1, Math.min(t1[i], t2[i]));
+                double mu = sz[i] / m;
+                double muAff = (sz[i] + a * (t3[i] + t4[i]) + a * a * alpha[i]) / m;
+                double sigma = mu > 0 ? Math.min(1, Math.max(0, Math.pow(muAff / mu, 3))) : 0;
+                shift[i] = -sigma * mu;
+            }
+        }
+        // Corrector: complementarity target σμ minus the second-order term ds∘dz of the predictor.
+        be.multiplyElements(ds, dz, corr);
+        be.addScalar(shift, corr);
+        be.divideElements(corr, s, corr);
+        be.axpby(-1, rd, 0, r1);
+        be.multiplyElements(w, rp, tm);
+        be.axpby(-1, z, 1, tm);
+        be.axpby(-1, corr, 1, tm);
+        be.multiply(G, true, tm, -1, 1, r1);
+        solveForDirection(true);
+        be.maxStep(s, ds, t1);
+        be.maxStep(z, dz, t2);
+        for (int i = 0; i < B; i++) {
+            alpha[i] = Math.min(1, STEP_FRACTION * Math.min(t1[i], t2[i]));
+        }
+        takeStep();
+    }
+
+    /**
+     * dx, dy from the reduced system, then ds = −rp − G·dx and dz = −z − w∘ds, less corr = (ds∘dz − σμ)⊘s
+     * in the corrector.
+     */
+    private void solveForDirection(boolean corrector) {
+        kkt.solve(r1, r2, dx, dy, options.refinementSteps());
+        be.axpby(-1, rp, 0, ds);
+        be.multiply(G, false, dx, -1, 1, ds);
+        be.multiplyElements(w, ds, dz);
+        be.axpby(-1, z, -1, dz);
+        if (corrector) {
+            be.axpby(-1, corr, 1, dz);
+        }
+    }
+
+    private void takeStep() {
+        for (int i = 0; i < B; i++) {
+            if (active[i] && !(alpha[i] > 0 && Double.isFinite(alpha[i]))) {
+                freeze(i, Status.NUMERICAL_ERROR);
+            }
+        }
+        be.setActive(active);
+        be.axpy(alpha, dx, x);
+        if (m > 0) {
+            be.axpy(alpha, ds, s);
+            be.axpy(alpha, dz, z);
+        }
+        if (q > 0) {
+            be.axpy(alpha, dy, y);
+        }
+    }
+
+    private void freeze(int i, Status outcome) {
+        active[i] = false;
+        status[i] = outcome;
+    }
+
+    private boolean anyActive() {
+        for (boolean a : active) {
+            if (a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads the results and factors the KKT system at the final iterate, for the backward. */
+    private SolvedBatch finish() {
+        double[] xs = new double[B * n], lam = new double[B * m], nu = new double[B * q], sl = new double[B * m];
+        Arrays.fill(active, true);
+        be.setActive(active);
+        be.read(x, xs);
+        if (m > 0) {
+            be.read(z, lam);
+            be.read(s, sl);
+            be.divideElements(z, s, w);
+        }
+        if (q > 0) {
+            be.read(y, nu);
+        }
+        boolean[] factored = new boolean[B];
+        kkt.factor(active, factored);
+        QpSolution solution = new QpSolution(B, n, m, q, xs, lam, nu, sl, objective, status, iterations, primalRes,
+                dualRes, gapOut);
+        return new SolvedBatch(be, data, solution, x, s, z, y, kkt, factored, options.refinementSteps());
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.diffqp.solver;
+
+import io.github.diffqp.solver.backend.Backend;
+import io.github.diffqp.solver.backend.BatchVector;
+
+/**
+ * A solved batch that keeps, on its backend, what differentiation needs: the data, the final iterate
+ * (x, s, z = λ, y = ν) and the reduced KKT system factored at it. Nothing per iteration is kept, so
+ * memory does not grow with the iteration count. Close it to release the backend.
+ */
+public final class SolvedBatch implements AutoCloseable {
+    private final Backend backend;
+    private final BatchData data;
+    private final QpSolution solution;
+    private final BatchVector x, s, z, y;
+    private final KktSystem kkt;
+    private final boolean[] factored;
+    private final int refinementSteps;
+
+    SolvedBatch(Backend backend, BatchData data, QpSolution solution, BatchVector x, BatchVector s, BatchVector z,
+                BatchVector y, KktSystem kkt, boolean[] factored, int refinementSteps) {
+        this.backend = backend;
+        this.data = data;
+        this.solution = solution;
+        this.x = x;
+        this.s = s;
+        this.z = z;
+        this.y = y;
+        this.kkt = kkt;
+        this.factored = factored;
+        this.refinementSteps = refinementSteps;
+    }
+
+    public QpSolution solution() {
+        return solution;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public BatchData data() {
+        return data;
+    }
+
+    /** The final x (per problem). */
+    public BatchVector x() {
+        return x;
+    }
+
+    /** The final slacks s = h − Gx; null when m = 0. */
+    public BatchVector slack() {
+        return s;
+    }
+
+    /** The final inequality multipliers λ; null when m = 0. */
+    public BatchVector lambda() {
+        return z;
+    }
+
+    /** The final equality multipliers ν; null when q = 0. */
+    public BatchVector nu() {
+        return y;
+    }
+
+    /**
+     * Per problem, whether the KKT system at the final iterate was factored; false for a problem whose
+     * factorization failed, whose gradients are then left at zero.
+     */
+    public boolean[] factored() {
+        return factored.clone();
+    }
+
+    /**
+     * Solves {@code [K Aᵀ; A 0]·[dx; dy] = [r1; r2]} at the final iterate, {@code K = Q + Gᵀ·diag(λ⊘s)·G},
+     * with the kept factorization, for the problems set active on the backend. {@code r2}, {@code dy}
+     * are null when q = 0.
+     */
+    public void solveKkt(BatchVector r1, BatchVector r2, BatchVector dx, BatchVector dy) {
+        kkt.solve(r1, r2, dx, dy, refinementSteps);
+    }
+
+    /** The weights λ ⊘ s of K at the final iterate; null when m = 0. */
+    public BatchVector weights() {
+        return kkt.weights();
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}

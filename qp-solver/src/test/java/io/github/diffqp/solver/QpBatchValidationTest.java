@@ -1,0 +1,104 @@
+package io.github.diffqp.solver;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Every check of {@link QpBatch.Builder#build()}: the message names the datum and the problem. */
+class QpBatchValidationTest {
+    private static final Datum Q2 = Datum.shared(2, 2, new double[] {1, 0, 0, 1});
+    private static final Datum P2 = Datum.sharedVector(new double[] {1, 1});
+
+    private static InvalidProblemException refused(Executable e, String datum, int problem, String message) {
+        InvalidProblemException ex = assertThrows(InvalidProblemException.class, e);
+        assertEquals(datum, ex.datum());
+        assertEquals(problem, ex.problem());
+        assertEquals(message, ex.getMessage());
+        return ex;
+    }
+
+    @Test
+    void missingP() {
+        refused(() -> QpBatch.builder().Q(Q2).build(), "p", -1, "p: the linear term p is required (it fixes n)");
+    }
+
+    @Test
+    void wrongShapes() {
+        refused(() -> QpBatch.builder().Q(Datum.shared(3, 3, new double[9])).p(P2).build(), "Q", -1,
+                "Q: shape is 3×3, expected 2×2 (n=2)");
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).G(Datum.shared(1, 3, new double[3]))
+                .h(Datum.sharedVector(new double[1])).build(), "G", -1, "G: shape is 1×3, expected 1×2 (n=2)");
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).G(Datum.shared(1, 2, new double[2]))
+                .h(Datum.sharedVector(new double[2])).build(), "h", -1, "h: shape is 2×1, expected 1×1 (n=1)");
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).A(Datum.shared(1, 2, new double[2]))
+                .b(Datum.sharedVector(new double[3])).build(), "b", -1, "b: shape is 3×1, expected 1×1 (n=1)");
+    }
+
+    @Test
+    void pairsGoTogether() {
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).h(Datum.sharedVector(new double[1])).build(), "G", -1,
+                "G: G and h go together: h is given without G");
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).A(Datum.shared(1, 2, new double[2])).build(), "b", -1,
+                "b: A and b go together: A is given without b");
+    }
+
+    @Test
+    void mismatchedBatchSizes() {
+        refused(() -> QpBatch.builder().Q(Datum.batched(3, 2, 2, new double[12]))
+                        .p(Datum.batchedVector(4, 2, new double[8])).build(), "p", -1,
+                "p: holds 4 problems but Q holds 3");
+        refused(() -> QpBatch.builder().size(2).Q(Q2).p(Datum.batchedVector(4, 2, new double[8])).build(), "p", -1,
+                "p: holds 4 problems but the declared batch size holds 2");
+    }
+
+    @Test
+    void nonFiniteValuesNameTheProblemAndEntry() {
+        double[] ps = {1, 2, 3, Double.NaN, 5, 6};
+        refused(() -> QpBatch.builder().Q(Q2).p(Datum.batchedVector(3, 2, ps)).build(), "p", 1,
+                "p of problem 1: value p[1] is NaN");
+        double[] gs = new double[2 * 2 * 2];
+        gs[7] = Double.POSITIVE_INFINITY;
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).G(Datum.batched(2, 2, 2, gs))
+                .h(Datum.sharedVector(new double[2])).build(), "G", 1, "G of problem 1: value G[1][1] is Infinity");
+        refused(() -> QpBatch.builder().Q(Datum.shared(2, 2, new double[] {1, Double.NaN, 0, 1})).p(P2).build(), "Q",
+                -1, "Q: shared value Q[0][1] is NaN");
+    }
+
+    @Test
+    void asymmetricQ() {
+        double[] qs = {1, 0, 0, 1, 1, 0.5, 0.4, 1};
+        refused(() -> QpBatch.builder().Q(Datum.batched(2, 2, 2, qs)).p(P2).build(), "Q", 1,
+                "Q of problem 1: not symmetric: Q[0][1] = 0.5 but Q[1][0] = 0.4");
+        // Within the tolerance: accepted.
+        QpBatch.builder().Q(Datum.shared(2, 2, new double[] {1, 0.5, 0.5 + 1e-12, 1})).p(P2).build();
+    }
+
+    @Test
+    void stackingRefusesMixedShapes() {
+        QpProblem a = new QpProblem(1, new double[] {1}, new double[] {0}, new double[0], new double[0], new double[0],
+                new double[0], 0);
+        QpProblem b = new QpProblem(2, new double[] {1, 0, 0, 1}, new double[] {0, 0}, new double[0], new double[0],
+                new double[0], new double[0], 0);
+        refused(() -> QpBatch.stack(List.of(a, a, b)), "batch", 2,
+                "batch of problem 2: shape (n=2, m=0, q=0) differs from problem 0's (n=1, m=0, q=0)");
+    }
+
+    @Test
+    void datumChecksItsLength() {
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> Datum.batched(2, 2, 2, new double[7]));
+        assertEquals("expected 8 values for 2 × 2×2, got 7", ex.getMessage());
+    }
+
+    @Test
+    void sharedDataAreNotCopied() {
+        double[] q = {2, 0, 0, 2};
+        QpBatch batch = QpBatch.builder().Q(Datum.shared(2, 2, q)).p(Datum.batchedVector(5, 2, new double[10])).build();
+        assertEquals(5, batch.size());
+        assertEquals(q, batch.Q().values());
+    }
+}

@@ -169,9 +169,82 @@ public final class KktSystem {
         }
     }
 
-    /** The weights w that K is formed with; null when m = 0. */
-    BatchVector weights() {
-        return w;
+    /** Scratch of {@link #solveAugmented}, made on its first use (only differentiation needs it). */
+    private BatchVector augX, augRes, augCx, augU, augCu, augY, augCy;
+
+    /**
+     * Solves the unreduced system in which the inequality multipliers' direction {@code du} is kept:
+     * <pre>
+     *   [ Q  Gᵀ    Aᵀ ] [dx]   [rx]
+     *   [ G  −W⁻¹  0  ] [du] = [ru]        W = diag(w)
+     *   [ A  0     0  ] [dy]   [ry]
+     * </pre>
+     * by eliminating {@code du = W·(G·dx − ru)} into the reduced system, then refining against this
+     * unreduced form. Why: near the solution W is huge on active rows (λ/s with s → 0), and
+     * {@code W·(G·dx)} multiplies a huge weight by a tiny, rounding-dominated product; the unreduced
+     * residual involves only W⁻¹, which is small there, so refinement restores du to full accuracy.
+     * {@code ru} may be null (zero); {@code ry}, {@code dy} are null when q = 0; {@code du} when m = 0.
+     */
+    void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
+                        BatchVector dy, int refinementSteps) {
+        if (m == 0) {
+            solve(rx, ry, dx, dy, refinementSteps);
+            return;
+        }
+        if (augX == null) {
+            int n = Q.rows();
+            augX = backend.vector(n, false);
+            augCx = backend.vector(n, false);
+            augRes = backend.vector(m, false);
+            augU = backend.vector(m, false);
+            augCu = backend.vector(m, false);
+            augY = q > 0 ? backend.vector(q, false) : null;
+            augCy = q > 0 ? backend.vector(q, false) : null;
+        }
+        if (ru == null) {
+            backend.fill(augRes, 0);
+        } else {
+            backend.copy(ru, augRes);
+        }
+        eliminate(rx, augRes, ry, dx, du, dy);
+        for (int step = 0; step < refinementSteps; step++) {
+            // Residuals of the unreduced system: augX (x rows), augU (u rows), augY (y rows).
+            backend.copy(rx, augX);
+            backend.multiply(Q, false, dx, -1, 1, augX);
+            backend.multiply(G, true, du, -1, 1, augX);
+            backend.divideElements(du, w, augU);
+            backend.multiply(G, false, dx, -1, 1, augU);
+            if (ru != null) {
+                backend.axpby(1, ru, 1, augU);
+            }
+            if (q > 0) {
+                backend.multiply(A, true, dy, -1, 1, augX);
+                backend.copy(ry, augY);
+                backend.multiply(A, false, dx, -1, 1, augY);
+            }
+            eliminate(augX, augU, augY, augCx, augCu, augCy);
+            backend.axpby(1, augCx, 1, dx);
+            backend.axpby(1, augCu, 1, du);
+            if (q > 0) {
+                backend.axpby(1, augCy, 1, dy);
+            }
+        }
+    }
+
+    /**
+     * One elimination solve of the unreduced system: {@code (K)·dx + Aᵀ·dy = rx + Gᵀ·W·ru}, then
+     * {@code du = W·(G·dx − ru)}. Overwrites {@code ru}'s storage only through {@code du} when they alias
+     * (they never do here).
+     */
+    private void eliminate(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
+                           BatchVector dy) {
+        backend.multiplyElements(w, ru, gdx);
+        backend.copy(rx, ex);
+        backend.multiply(G, true, gdx, 1, 1, ex);
+        solve(ex, ry, dx, dy, 0);
+        backend.multiply(G, false, dx, 1, 0, du);
+        backend.axpby(-1, ru, 1, du);
+        backend.multiplyElements(w, du, du);
     }
 
     private static boolean any(boolean[] flags) {

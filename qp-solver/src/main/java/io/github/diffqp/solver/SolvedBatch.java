@@ -72,17 +72,19 @@ public final class SolvedBatch implements AutoCloseable {
     }
 
     /**
-     * Solves {@code [K Aᵀ; A 0]·[dx; dy] = [r1; r2]} at the final iterate, {@code K = Q + Gᵀ·diag(λ⊘s)·G},
-     * with the kept factorization, for the problems set active on the backend. {@code r2}, {@code dy}
-     * are null when q = 0.
+     * Solves the differentiated KKT system at the final iterate with the kept factorization, for the
+     * problems set active on the backend:
+     * <pre>
+     *   [ Q  Gᵀ    Aᵀ ] [dx]   [rx]
+     *   [ G  −W⁻¹  0  ] [du] = [ru]        W = diag(λ ⊘ s)
+     *   [ A  0     0  ] [dy]   [ry]
+     * </pre>
+     * (the OptNet system with its complementarity rows divided by λ). {@code ru} may be null (zero);
+     * {@code ry}, {@code dy} are null when q = 0, {@code du} when m = 0.
      */
-    public void solveKkt(BatchVector r1, BatchVector r2, BatchVector dx, BatchVector dy) {
-        kkt.solve(r1, r2, dx, dy, refinementSteps);
-    }
-
-    /** The weights λ ⊘ s of K at the final iterate; null when m = 0. */
-    public BatchVector weights() {
-        return kkt.weights();
+    public void solveKkt(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
+                         BatchVector dy) {
+        kkt.solveAugmented(rx, ru, ry, dx, du, dy, refinementSteps);
     }
 
     @Override

@@ -35,10 +35,15 @@ final class CpuBackend implements Backend {
         Arrays.fill(active, true);
     }
 
-    /** One row-major matrix per problem, or one shared. */
+    /**
+     * One row-major matrix per problem, or one shared. {@code diagonal} marks a square matrix known to be
+     * zero off its diagonal (every copy): then products, K, its factor and solves take O(n) paths. Layers
+     * like OptNet's Sudoku (Q = 0.1·I, G = −I) make K diagonal, and the Schur complement the only dense work.
+     */
     static final class Mat implements BatchMatrix {
         final DMatrixRMaj[] m;
         final int rows, cols;
+        boolean diagonal;
 
         Mat(DMatrixRMaj[] m, int rows, int cols) {
             this.m = m;
@@ -110,7 +115,25 @@ final class CpuBackend implements Backend {
             m[i] = new DMatrixRMaj(d.rows(), d.cols());
             System.arraycopy(d.values(), d.offset(i), m[i].data, 0, d.stride());
         }
-        return new Mat(m, d.rows(), d.cols());
+        Mat mat = new Mat(m, d.rows(), d.cols());
+        mat.diagonal = isDiagonal(mat);
+        return mat;
+    }
+
+    private static boolean isDiagonal(Mat a) {
+        if (a.rows != a.cols) {
+            return false;
+        }
+        for (DMatrixRMaj mi : a.m) {
+            for (int r = 0; r < a.rows; r++) {
+                for (int c = 0; c < a.cols; c++) {
+                    if (r != c && mi.data[r * a.cols + c] != 0) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     @Override
@@ -193,7 +216,11 @@ final class CpuBackend implements Backend {
         forEachActive(i -> {
             double[] m = a.of(i).data, xv = xs.of(i), yv = ys.of(i);
             int rows = a.rows, cols = a.cols;
-            if (transpose) {
+            if (a.diagonal) {
+                for (int r = 0; r < rows; r++) {
+                    yv[r] = alpha * m[r * cols + r] * xv[r] + beta * yv[r];
+                }
+            } else if (transpose) {
                 for (int c = 0; c < cols; c++) {
                     yv[c] *= beta;
                 }
@@ -224,10 +251,19 @@ final class CpuBackend implements Backend {
         Mat q = (Mat) Q, g = (Mat) G, k = (Mat) K;
         Vec ws = (Vec) w;
         int n = k.rows;
+        k.diagonal = q.diagonal && (g == null || g.diagonal);
         forEachActive(i -> {
             double[] kd = k.of(i).data;
             System.arraycopy(q.of(i).data, 0, kd, 0, n * n);
             if (g == null) {
+                return;
+            }
+            if (k.diagonal) {
+                double[] gd = g.of(i).data, wv = ws.of(i);
+                for (int r = 0; r < n; r++) {
+                    double gr = gd[r * n + r];
+                    kd[r * n + r] += wv[r] * gr * gr;
+                }
                 return;
             }
             double[] gd = g.of(i).data, wv = ws.of(i);
@@ -259,9 +295,18 @@ final class CpuBackend implements Backend {
         forEachActive(i -> {
             DMatrixRMaj zi = z.of(i);
             System.arraycopy(a.of(i).data, 0, zi.data, 0, a.rows * n);
-            // Row r of Z = A·L⁻ᵀ is L⁻¹·aᵣ: one forward substitution per row, on contiguous memory.
-            for (int r = 0; r < a.rows; r++) {
-                forwardSubstitute(l.of(i).data, n, zi.data, r * n);
+            double[] ld = l.of(i).data;
+            if (l.diagonal) {
+                for (int r = 0; r < a.rows; r++) {
+                    for (int c = 0; c < n; c++) {
+                        zi.data[r * n + c] /= ld[c * n + c];
+                    }
+                }
+            } else {
+                // Row r of Z = A·L⁻ᵀ is L⁻¹·aᵣ: one forward substitution per row, on contiguous memory.
+                for (int r = 0; r < a.rows; r++) {
+                    forwardSubstitute(ld, n, zi.data, r * n);
+                }
             }
             CommonOps_DDRM.multTransB(zi, zi, s.of(i));
         });
@@ -329,13 +374,24 @@ final class CpuBackend implements Backend {
         Mat a = (Mat) M;
         forEachActive(i -> {
             DMatrixRMaj mi = a.of(i);
-            boolean good = cholesky.get().decompose(mi);
+            boolean good = a.diagonal ? diagonalCholesky(mi.data, a.rows) : cholesky.get().decompose(mi);
             // EJML's test (pivot ≤ 0) lets NaN through; a factor with a non-finite pivot is no factor.
             for (int r = 0; good && r < a.rows; r++) {
                 good = Double.isFinite(mi.data[r * a.cols + r]);
             }
             ok[i] = good;
         });
+    }
+
+    private static boolean diagonalCholesky(double[] d, int n) {
+        for (int r = 0; r < n; r++) {
+            double v = d[r * n + r];
+            if (!(v > 0)) {
+                return false;
+            }
+            d[r * n + r] = Math.sqrt(v);
+        }
+        return true;
     }
 
     @Override
@@ -345,6 +401,13 @@ final class CpuBackend implements Backend {
         int n = l.rows;
         forEachActive(i -> {
             double[] ld = l.of(i).data, x = bs.of(i);
+            if (l.diagonal) {
+                for (int r = 0; r < n; r++) {
+                    double d = ld[r * n + r];
+                    x[r] /= d * d;
+                }
+                return;
+            }
             forwardSubstitute(ld, n, x, 0);
             backSubstituteTransposed(ld, n, x);
         });

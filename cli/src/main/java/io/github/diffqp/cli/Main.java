@@ -41,6 +41,7 @@ public final class Main implements Callable<Integer> {
         return List.of(
                 new InfoCommand(),
                 new SolveCommand(),
+                new SudokuCommand(),
                 new CommandLine.HelpCommand());
     }
 

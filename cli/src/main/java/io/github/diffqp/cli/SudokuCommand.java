@@ -40,13 +40,13 @@ final class SudokuCommand implements Callable<Integer> {
             description = "box size: 2 for 4×4 boards (64 variables), 3 for 9×9 (729; meant for a GPU) (default: ${DEFAULT-VALUE})")
     int k;
 
-    @Option(names = "--train", paramLabel = "N", defaultValue = "3000", description = "training puzzles (default: ${DEFAULT-VALUE})")
+    @Option(names = "--train", paramLabel = "N", defaultValue = "9000", description = "training puzzles (default: ${DEFAULT-VALUE})")
     int train;
 
     @Option(names = "--test", paramLabel = "N", defaultValue = "1000", description = "held-out puzzles (default: ${DEFAULT-VALUE})")
     int test;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "4", description = "epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "150", description = "minibatch size (default: ${DEFAULT-VALUE})")

@@ -34,7 +34,7 @@ import java.util.Random;
  * {@code log z₀} starts at 0 (z₀ = 1) and is learned when {@code learnB} is set.
  */
 public final class SudokuTraining {
-    /** Settings of one run; {@link #defaults()} is the 5-minute CPU run of {@code diffqp sudoku}. */
+    /** Settings of one run ({@code diffqp sudoku}'s options hold the defaults). */
     public record Config(int k, int trainSize, int testSize, int epochs, int batchSize, double learningRate,
                          double quadraticWeight, boolean learnB, long seed, SolverOptions solver) {
         public Config {
@@ -47,10 +47,6 @@ public final class SudokuTraining {
             if (!(learningRate > 0) || !(quadraticWeight > 0)) {
                 throw new IllegalArgumentException("learning rate and quadratic weight must be positive");
             }
-        }
-
-        public static Config defaults() {
-            return new Config(2, 3000, 1000, 3, 150, 0.1, 0.1, false, 1, SolverOptions.defaults());
         }
     }
 

@@ -11,14 +11,23 @@ public final class Backends {
     private Backends() {
     }
 
-    /** Every provider on the class path, best first. */
+    /** Every provider on the class path, best first; found once, since every solve asks. */
     public static List<BackendProvider> all() {
-        List<BackendProvider> found = new ArrayList<>();
-        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            found.add(p);
+        return Found.PROVIDERS;
+    }
+
+    /** Lazy holder: the class path is scanned on first use, by the class loader's own locking. */
+    private static final class Found {
+        static final List<BackendProvider> PROVIDERS = scan();
+
+        private static List<BackendProvider> scan() {
+            List<BackendProvider> found = new ArrayList<>();
+            for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+                found.add(p);
+            }
+            found.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
+            return List.copyOf(found);
         }
-        found.sort(Comparator.comparingInt(BackendProvider::priority).reversed());
-        return found;
     }
 
     /**

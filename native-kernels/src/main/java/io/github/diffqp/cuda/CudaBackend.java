@@ -52,6 +52,12 @@ final class CudaBackend implements Backend {
     private static final int MAX_GRID = 65_535;
     /** Memory kept free for cuBLAS/cuSOLVER workspaces and the driver. */
     private static final long MIN_RESERVE = 64L << 20;
+    /**
+     * Most problems per batched library call: some cuBLAS/cuSOLVER versions put the batch on a grid
+     * dimension limited to 65 535, so larger batches are split (pointer arrays are contiguous, so a piece
+     * is an offset into them).
+     */
+    static final int LIBRARY_BATCH_LIMIT = 65_535;
 
     private final Device dev;
     private final int batch;
@@ -71,6 +77,7 @@ final class CudaBackend implements Backend {
     private long bytesHeld;
     private Thread lastThread;
     private final Runnable onEnter;
+    private final int libraryBatchLimit;
     private boolean closed;
 
     /** One device allocation: B stacked copies or one shared copy. */
@@ -149,6 +156,12 @@ final class CudaBackend implements Backend {
      *                context current on it); may be a no-op
      */
     CudaBackend(Device device, int batchSize, String name, Runnable onEnter) {
+        this(device, batchSize, name, onEnter, LIBRARY_BATCH_LIMIT);
+    }
+
+    /** As above, with the largest batch per library call (tests use a small one to exercise splitting). */
+    CudaBackend(Device device, int batchSize, String name, Runnable onEnter, int libraryBatchLimit) {
+        this.libraryBatchLimit = libraryBatchLimit;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -421,6 +434,40 @@ final class CudaBackend implements Backend {
         }
     }
 
+    // ---- batched library calls, split into pieces of at most libraryBatchLimit problems
+
+    private void gemv(boolean transpose, int m, int n, double alpha, long a, int lda, long x, double beta, long y,
+                      int count) {
+        for (int o = 0; o < count; o += libraryBatchLimit) {
+            long off = 8L * o;
+            dev.gemvBatched(transpose, m, n, alpha, a + off, lda, x + off, beta, y + off,
+                    Math.min(libraryBatchLimit, count - o));
+        }
+    }
+
+    private void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, long a, int lda, long b,
+                      int ldb, double beta, long c, int ldc, int count) {
+        for (int o = 0; o < count; o += libraryBatchLimit) {
+            long off = 8L * o;
+            dev.gemmBatched(transA, transB, m, n, k, alpha, a + off, lda, b + off, ldb, beta, c + off, ldc,
+                    Math.min(libraryBatchLimit, count - o));
+        }
+    }
+
+    private void trsm(boolean upper, boolean transpose, int m, int n, long a, int lda, long b, int ldb, int count) {
+        for (int o = 0; o < count; o += libraryBatchLimit) {
+            long off = 8L * o;
+            dev.trsmBatched(upper, transpose, m, n, 1.0, a + off, lda, b + off, ldb,
+                    Math.min(libraryBatchLimit, count - o));
+        }
+    }
+
+    private void potrf(boolean upper, int n, long a, int lda, long info, int count) {
+        for (int o = 0; o < count; o += libraryBatchLimit) {
+            dev.potrfBatched(upper, n, a + 8L * o, lda, info + 4L * o, Math.min(libraryBatchLimit, count - o));
+        }
+    }
+
     // ---- products
 
     @Override
@@ -439,7 +486,7 @@ final class CudaBackend implements Backend {
         }
         // Row-major M (r×c) is, column-major, Mᵀ (c×r) with leading dimension c:
         // M·x = op T of that, Mᵀ·x = op N of it.
-        dev.gemvBatched(!transpose, a.cols, a.rows, alpha, pointers(a, s), a.cols, pointers(xs, s), beta,
+        gemv(!transpose, a.cols, a.rows, alpha, pointers(a, s), a.cols, pointers(xs, s), beta,
                 pointers(ys, s), s.count);
     }
 
@@ -475,7 +522,7 @@ final class CudaBackend implements Backend {
         }
         // Column-major, G (m×n row-major) is Gc = Gᵀ (n×m, ld n) and diag(w)·G is Gᵀ·diag(w) (n×m, ld n):
         // K += Gc·(Gᵀ·diag(w))ᵀ = Gᵀ·diag(w)·G, symmetric, so its column-major result is the row-major K.
-        dev.gemmBatched(false, true, n, n, g.rows, 1.0, pointers(g, s), n, pointers(wg, s), n, 1.0,
+        gemm(false, true, n, n, g.rows, 1.0, pointers(g, s), n, pointers(wg, s), n, 1.0,
                 pointers(k, s), n, s.count);
     }
 
@@ -491,9 +538,9 @@ final class CudaBackend implements Backend {
         launchEntries(Kernel.COPY, s, (long) q * n, a.address, a.stride(), z.address, z.stride());
         // Column-major, the row-major factor L is U = Lᵀ (upper, ld n) and the copy of A (q×n) is Aᵀ (n×q,
         // ld n). Solving Uᵀ·X = Aᵀ gives X = L⁻¹·Aᵀ, i.e. row by row Z = A·L⁻ᵀ as the CPU backend forms it.
-        dev.trsmBatched(true, true, n, q, 1.0, pointers(l, s), n, pointers(z, s), n, s.count);
+        trsm(true, true, n, q, pointers(l, s), n, pointers(z, s), n, s.count);
         // S = Xᵀ·X (q×q, symmetric).
-        dev.gemmBatched(true, false, q, q, n, 1.0, pointers(z, s), n, pointers(z, s), n, 0.0, pointers(sm, s), q,
+        gemm(true, false, q, q, n, 1.0, pointers(z, s), n, pointers(z, s), n, 0.0, pointers(sm, s), q,
                 s.count);
     }
 
@@ -555,7 +602,7 @@ final class CudaBackend implements Backend {
         int n = a.rows;
         // Row-major symmetric M is the same matrix column-major. Factoring its upper triangle there
         // (M = Uᵀ·U) writes U column-major, which read row-major is L = Uᵀ, lower, with M = L·Lᵀ.
-        dev.potrfBatched(true, n, pointers(a, s), n, dInfo, s.count);
+        potrf(true, n, pointers(a, s), n, dInfo, s.count);
         dev.launch(Kernel.CHOLESKY_FINISH, s.count, BLOCK, s.indices, s.count, n, dInfo, a.address, a.stride(), dOk);
         dev.downloadInts(dOk, hInts, batch);
         if (s.lastOnly) {
@@ -586,8 +633,8 @@ final class CudaBackend implements Backend {
         // (cusolverDnDpotrsBatched would do both for one right-hand side; two trsm keep to one library call
         // shape, also used by the Schur complement.)
         long lp = pointers(l, s), bp = pointers(bs, s);
-        dev.trsmBatched(true, true, n, 1, 1.0, lp, n, bp, n, s.count);
-        dev.trsmBatched(true, false, n, 1, 1.0, lp, n, bp, n, s.count);
+        trsm(true, true, n, 1, lp, n, bp, n, s.count);
+        trsm(true, false, n, 1, lp, n, bp, n, s.count);
     }
 
     // ---- element-wise

@@ -326,15 +326,26 @@ final class CudaLibraries {
         return dirs;
     }
 
-    /** The first file named {@code name} in {@code dirs}, or null. */
+    /**
+     * The first file named {@code name} in {@code dirs}, or null; a DiffQP forwarder (an extracted copy left
+     * behind, a kit's resources) is never taken for the library it stands in for.
+     */
     private static Path find(List<Path> dirs, String name) {
         for (Path d : dirs) {
             Path f = d.resolve(name);
-            if (Files.isRegularFile(f)) {
+            if (Files.isRegularFile(f) && !isForwarder(f)) {
                 return f;
             }
         }
         return null;
+    }
+
+    private static boolean isForwarder(Path f) {
+        try {
+            return ElfFile.read(f).isDiffqpForwarder();
+        } catch (IOException e) {
+            return false; // not readable as ELF: loading it will say what is wrong
+        }
     }
 
     /**

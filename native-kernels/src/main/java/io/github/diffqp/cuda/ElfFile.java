@@ -26,17 +26,30 @@ final class ElfFile {
     private static final long DT_NEEDED = 1;
     private static final long DT_STRTAB = 5;
     private static final long DT_SONAME = 14;
+    private static final long DT_STRSZ = 10;
+    /** Exported by every forwarder that compat/generate.sh builds, and by nothing else. */
+    static final String FORWARDER_MARK = "diffqp_compat_target";
     /** e_machine of x86-64. */
     static final int EM_X86_64 = 62;
 
     private final String soname;
     private final List<String> needed;
     private final int machine;
+    private final boolean forwarder;
 
-    private ElfFile(String soname, List<String> needed, int machine) {
+    private ElfFile(String soname, List<String> needed, int machine, boolean forwarder) {
         this.soname = soname;
         this.needed = needed;
         this.machine = machine;
+        this.forwarder = forwarder;
+    }
+
+    /**
+     * Whether this is one of DiffQP's own forwarders (its dynamic symbols include {@link #FORWARDER_MARK}).
+     * A forwarder copy left in a searched folder must not be taken for the CUDA 12 library it imitates.
+     */
+    boolean isDiffqpForwarder() {
+        return forwarder;
     }
 
     /** The SONAME, or null when the library has none. */
@@ -91,6 +104,7 @@ final class ElfFile {
             }
             ByteBuffer dyn = readAt(ch, dynOffset, (int) Math.min(dynSize, 1 << 20));
             long strtab = -1;
+            long strsz = 0;
             long sonameIndex = -1;
             List<Long> neededIndex = new ArrayList<>();
             for (int o = 0; o + 16 <= dyn.limit(); o += 16) {
@@ -104,6 +118,8 @@ final class ElfFile {
                     strtab = val;
                 } else if (tag == DT_SONAME) {
                     sonameIndex = val;
+                } else if (tag == DT_STRSZ) {
+                    strsz = val;
                 }
             }
             if (strtab < 0) {
@@ -115,7 +131,10 @@ final class ElfFile {
                 needed.add(readString(ch, strtabOffset + index));
             }
             String soname = sonameIndex < 0 ? null : readString(ch, strtabOffset + sonameIndex);
-            return new ElfFile(soname, List.copyOf(needed), machine);
+            // Forwarders are small: only a string table under 1 MiB is searched for the mark.
+            boolean forwarder = strsz > 0 && strsz < (1 << 20)
+                    && containsString(readAt(ch, strtabOffset, (int) strsz), FORWARDER_MARK);
+            return new ElfFile(soname, List.copyOf(needed), machine, forwarder);
         }
     }
 
@@ -138,6 +157,27 @@ final class ElfFile {
             }
         }
         return b.flip();
+    }
+
+    /** Whether the NUL-separated string table holds {@code s} as one of its strings. */
+    private static boolean containsString(ByteBuffer table, String s) {
+        byte[] want = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int start = 0;
+        for (int k = 0; k <= table.limit(); k++) {
+            if (k == table.limit() || table.get(k) == 0) {
+                if (k - start == want.length) {
+                    boolean same = true;
+                    for (int j = 0; j < want.length && same; j++) {
+                        same = table.get(start + j) == want[j];
+                    }
+                    if (same) {
+                        return true;
+                    }
+                }
+                start = k + 1;
+            }
+        }
+        return false;
     }
 
     private static String readString(FileChannel ch, long position) throws IOException {

@@ -22,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * JCuda's real natives load and call through them in a fresh JVM.
  */
 class CompatForwarderTest {
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
+
     private static final Path MODULE = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")));
 
     private static String run(List<String> cmd, Path dir) throws IOException, InterruptedException {
@@ -41,10 +44,48 @@ class CompatForwarderTest {
         return out;
     }
 
+    /** Runs without the caller's CUDA search settings, so that only the stand-ins are found. */
+    private static String runIsolated(List<String> cmd) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        for (String var : List.of("DIFFQP_CUDA_LIB", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH", "CUDA_ROOT")) {
+            pb.environment().remove(var);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(cmd + " timed out:\n" + out);
+        }
+        if (p.exitValue() != 0) {
+            throw new AssertionError(cmd + " exited " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
+
+    /**
+     * Where CompatSmoke, DiffQP and JCuda's classes come from. Not java.class.path: under the JUnit console
+     * launcher (the GPU kit) that holds only the launcher.
+     */
+    private static String classPath() throws Exception {
+        java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+        for (Class<?> c : new Class<?>[] {CompatSmoke.class, CudaLibraries.class, jcuda.jcublas.JCublas2.class,
+                jcuda.jcusolver.JCusolver.class, jcuda.Pointer.class,
+                io.github.diffqp.solver.backend.Backend.class}) {
+            entries.add(Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        String natives = System.getProperty("java.class.path");
+        for (String e : natives.split(java.io.File.pathSeparator)) {
+            if (e.contains("natives")) {
+                entries.add(e); // JCuda's natives jars, separate from its class jars under Maven
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     @Test
     void forwardersExportTheSymbolListInTheOldVersionNode() throws Exception {
         Assumptions.assumeTrue(PtxFreshnessTest.onPath("nm"), "nm (binutils) not on the PATH");
-        Path dir = Files.createTempDirectory("diffqp-fwd-");
+        Path dir = Files.createTempDirectory(tmp, "diffqp-fwd-");
         for (CudaLibraries.Library lib : CudaLibraries.Library.values()) {
             Path so = ElfFileTest.resourceToFile(lib.forwarderResource(), dir, lib.linked);
             TreeSet<String> expected = new TreeSet<>(Files.readAllLines(MODULE.resolve("compat/symbols/" + lib.linked
@@ -68,7 +109,7 @@ class CompatForwarderTest {
         Path m2 = Paths.get(System.getProperty("user.home"), ".m2/repository/org/jcuda");
         Assumptions.assumeTrue(PtxFreshnessTest.onPath("nm") && PtxFreshnessTest.onPath("unzip")
                 && Files.isDirectory(m2), "nm, unzip or the JCuda natives jars are missing");
-        Path out = Files.createTempDirectory("diffqp-syms-");
+        Path out = Files.createTempDirectory(tmp, "diffqp-syms-");
         ProcessBuilder pb = new ProcessBuilder("bash", MODULE.resolve("compat/generate.sh").toString(), "symbols")
                 .redirectErrorStream(true);
         pb.environment().put("SYMBOLS_DIR", out.toString());
@@ -86,14 +127,13 @@ class CompatForwarderTest {
     @Test
     void jcudaNativesRunThroughTheForwardersOnStandInCuda13Libraries() throws Exception {
         FakeLibraries.assumeGcc();
-        Path dir = Files.createTempDirectory("diffqp-compat-").toRealPath();
+        Path dir = Files.createTempDirectory(tmp, "diffqp-compat-").toRealPath();
         FakeLibraries.cublas13(dir);
         FakeLibraries.cusolver12(dir);
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Ddiffqp.cuda.lib=" + dir,
-                "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
-                CompatSmoke.class.getName()));
-        String out = run(cmd, null);
+                "-Djava.io.tmpdir=" + dir, "-cp", classPath(), CompatSmoke.class.getName()));
+        String out = runIsolated(cmd);
         assertTrue(out.contains("loaded cuBLAS " + dir.resolve("libcublas.so.13") + " (CUDA 13, through DiffQP's "
                 + "libcublas.so.12 forwarder)"), out);
         assertTrue(out.contains("cublasCreate 0"), out);

@@ -19,6 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Where the CUDA libraries are looked for, which one is chosen, and in which order files are loaded. */
 class CudaLibrariesTest {
+    @org.junit.jupiter.api.io.TempDir
+    Path tmp;
+
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, String> props = new HashMap<>();
     private final List<String> loaded = new ArrayList<>();
@@ -33,7 +36,7 @@ class CudaLibrariesTest {
 
     @Test
     void searchOrderUserFoldersFirstThenCudaHomeLdLibraryPathAndWheels() throws IOException {
-        Path root = Files.createTempDirectory("diffqp-search-");
+        Path root = Files.createTempDirectory(tmp, "diffqp-search-");
         Path user = dir(root, "user"), envUser = dir(root, "envuser"), cudaHome = dir(root, "cuda"),
                 cudaLib = dir(root, "cuda/lib64"), ld = dir(root, "ld"), stubs = dir(root, "cuda/lib64/stubs"),
                 home = dir(root, "home"), wheel = dir(root, "home/.local/lib/python3.11/site-packages/nvidia/cu13/lib"),
@@ -51,7 +54,7 @@ class CudaLibrariesTest {
 
     @Test
     void cudaFoldersNewestFirstAndLdSoConfIncludes() throws IOException {
-        Path root = Files.createTempDirectory("diffqp-roots-");
+        Path root = Files.createTempDirectory(tmp, "diffqp-roots-");
         for (String v : new String[] {"cuda-12.6", "cuda-13.0", "cuda-12.10", "cuda", "cuda-11"}) {
             dir(root, v);
         }
@@ -71,7 +74,7 @@ class CudaLibrariesTest {
 
     @Test
     void missingLibrariesAreReportedWithTheFoldersSearched() throws IOException {
-        Path empty = Files.createTempDirectory("diffqp-empty-");
+        Path empty = Files.createTempDirectory(tmp, "diffqp-empty-");
         props.put("diffqp.cuda.lib", empty.toString());
         // Real system folders are searched too; the test is meaningful only where no CUDA 12/13 cuBLAS exists.
         CudaLibraries libs = libraries(empty);
@@ -89,7 +92,7 @@ class CudaLibrariesTest {
     @Test
     void cuda13IsLoadedAfterItsDependenciesThenTheForwarder() throws Exception {
         FakeLibraries.assumeGcc();
-        Path dir = Files.createTempDirectory("diffqp-cu13-").toRealPath();
+        Path dir = Files.createTempDirectory(tmp, "diffqp-cu13-").toRealPath();
         FakeLibraries.cublas13(dir);
         props.put("diffqp.cuda.lib", dir.toString());
         CudaLibraries.Loaded l = libraries(dir).load(CudaLibraries.Library.CUBLAS);
@@ -106,7 +109,7 @@ class CudaLibrariesTest {
     @Test
     void cuda12IsPreferredOutsideTheUserFoldersButAUserFolderWins() throws Exception {
         FakeLibraries.assumeGcc();
-        Path root = Files.createTempDirectory("diffqp-pref-").toRealPath();
+        Path root = Files.createTempDirectory(tmp, "diffqp-pref-").toRealPath();
         Path thirteen = dir(root, "thirteen"), twelve = dir(root, "twelve");
         FakeLibraries.cublas13(thirteen);
         FakeLibraries.build(twelve, "libcublas.so.12", "int cublasCreate_v2(void **h) { return 0; }\n");
@@ -126,9 +129,22 @@ class CudaLibrariesTest {
     }
 
     @Test
+    void aLeftoverForwarderIsNotTakenForCuda12() throws Exception {
+        FakeLibraries.assumeGcc();
+        Path root = Files.createTempDirectory(tmp, "diffqp-leftover-").toRealPath();
+        Path leftover = dir(root, "leftover"), thirteen = dir(root, "thirteen");
+        ElfFileTest.resourceToFile(CudaLibraries.Library.CUBLAS.forwarderResource(), leftover, "libcublas.so.12");
+        FakeLibraries.cublas13(thirteen);
+        props.put("diffqp.cuda.lib", leftover + java.io.File.pathSeparator + thirteen);
+        CudaLibraries.Loaded l = libraries(root).load(CudaLibraries.Library.CUBLAS);
+        assertTrue(l.forwarded(), "the copy in 'leftover' is a forwarder, not cuBLAS 12");
+        assertEquals(thirteen.resolve("libcublas.so.13"), l.file());
+    }
+
+    @Test
     void aLibraryWithTheWrongSonameIsRefused() throws Exception {
         FakeLibraries.assumeGcc();
-        Path dir = Files.createTempDirectory("diffqp-soname-").toRealPath();
+        Path dir = Files.createTempDirectory(tmp, "diffqp-soname-").toRealPath();
         Path built = FakeLibraries.build(dir, "libcublas.so.99", "int cublasCreate_v2(void **h) { return 0; }\n");
         Files.move(built, dir.resolve("libcublas.so.13"));
         props.put("diffqp.cuda.lib", dir.toString());

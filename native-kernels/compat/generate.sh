@@ -7,8 +7,8 @@
 # not satisfy those version requirements, so each forwarder is a small library with the old SONAME whose
 # every symbol, in a version node named like the old library, is an indirect `jmp` through a table that
 # a constructor fills with dlsym() from the CUDA 13 library (already loaded by DiffQP by absolute path,
-# so dlopen(soname, RTLD_NOLOAD) finds it). A symbol the new library lacks answers NOT_SUPPORTED (and
-# says so on stderr once) instead of crashing.
+# so dlopen(soname, RTLD_NOLOAD) finds it). A symbol the new library lacks, or every symbol when it cannot
+# be opened, answers NOT_SUPPORTED (and says so on stderr, once per symbol, when called) instead of crashing.
 #
 #   compat/generate.sh                 refresh compat/symbols/*.txt from the JCuda natives jars in the
 #                                      local Maven repository (when present) and rebuild the three
@@ -73,13 +73,21 @@ EOF
     cat <<'EOF'
 
 static unsigned char warned[COUNT];
+/* Why the target could not be opened; empty when it was. */
+static char open_error[512];
 
-/* Reached through a stub with the symbol's index: the target library lacks the function. Returns the
-   library's NOT_SUPPORTED status to the caller (every forwarded function returns a status). */
+/* Reached through a stub with the symbol's index: the target lacks the function, or could not be opened.
+   Returns the library's NOT_SUPPORTED status to the caller (every forwarded function returns a status).
+   Silent until a call arrives, so that a library DiffQP never calls (cuSOLVERMg) may be absent. */
 __attribute__((visibility("hidden"))) int diffqp_missing(int index) {
     if (!warned[index]) {
         warned[index] = 1;
-        fprintf(stderr, "diffqp compat: %s is not in %s; the call returns NOT_SUPPORTED\n", names[index], TARGET);
+        if (open_error[0]) {
+            fprintf(stderr, "diffqp compat: %s called, but %s could not be opened (%s); the call returns "
+                    "NOT_SUPPORTED\n", names[index], TARGET, open_error);
+        } else {
+            fprintf(stderr, "diffqp compat: %s is not in %s; the call returns NOT_SUPPORTED\n", names[index], TARGET);
+        }
     }
     return NOT_SUPPORTED;
 }
@@ -115,8 +123,7 @@ __attribute__((constructor)) static void diffqp_compat_init(void) {
     }
     if (!h) {
         const char *why = dlerror();
-        fprintf(stderr, "diffqp compat: cannot open %s (%s); calls through %s return NOT_SUPPORTED\n", TARGET,
-                why ? why : "not loaded", SONAME);
+        snprintf(open_error, sizeof open_error, "%s", why ? why : "not loaded");
         return;
     }
     for (int i = 0; i < COUNT; i++) {

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  *       a small library with the old SONAME and symbol versions whose every function jumps to the CUDA
  *       13 one (built by {@code compat/generate.sh}, shipped as a resource, extracted to a private
  *       temporary folder);</li>
- *   <li>else the library is reported missing, naming the folders searched.</li>
+ *   <li>else the library is reported missing, naming the folders searched; except cuSOLVERMg, which
+ *       libJCusolver links but DiffQP never calls: its forwarder then stands in with no target.</li>
  * </ol>
  *
  * <p>Folders searched, in order: the folders named by the system property {@code diffqp.cuda.lib} and
@@ -51,20 +52,24 @@ import java.util.stream.Stream;
 final class CudaLibraries {
     /** A CUDA library JCuda's natives need, with the SONAME of its CUDA 13 successor. */
     enum Library {
-        CUBLAS("cuBLAS", "libcublas.so.12", "libcublas.so.13"),
-        CUSOLVER("cuSOLVER", "libcusolver.so.11", "libcusolver.so.12"),
-        CUSOLVER_MG("cuSOLVERMg", "libcusolverMg.so.11", "libcusolverMg.so.12");
+        CUBLAS("cuBLAS", "libcublas.so.12", "libcublas.so.13", false),
+        CUSOLVER("cuSOLVER", "libcusolver.so.11", "libcusolver.so.12", false),
+        /** Linked by libJCusolver but never called by DiffQP: may be absent (see {@link #load}). */
+        CUSOLVER_MG("cuSOLVERMg", "libcusolverMg.so.11", "libcusolverMg.so.12", true);
 
         final String title;
         /** What JCuda's natives need (CUDA 12). */
         final String linked;
         /** The CUDA 13 library the forwarder calls. */
         final String successor;
+        /** Whether DiffQP can do without it (its forwarder then stands in with no target). */
+        final boolean optional;
 
-        Library(String title, String linked, String successor) {
+        Library(String title, String linked, String successor, boolean optional) {
             this.title = title;
             this.linked = linked;
             this.successor = successor;
+            this.optional = optional;
         }
 
         /** The class-path resource of the forwarder for this library. */
@@ -73,13 +78,20 @@ final class CudaLibraries {
         }
     }
 
-    /** How a library was provided: its file, and the forwarder when the CUDA 13 one stands in. */
+    /**
+     * How a library was provided: its file (null when an optional library is absent), and the forwarder
+     * when the CUDA 13 one stands in (or nothing does).
+     */
     record Loaded(Library library, Path file, Path forwarder) {
         boolean forwarded() {
             return forwarder != null;
         }
 
         String describe() {
+            if (file == null) {
+                return library.title + " absent; DiffQP's " + library.linked + " forwarder stands in (DiffQP never"
+                        + " calls it)";
+            }
             return library.title + " " + file + (forwarded() ? " (CUDA 13, through DiffQP's " + library.linked
                     + " forwarder)" : "");
         }
@@ -377,6 +389,13 @@ final class CudaLibraries {
             loadFile(forwarder);
             loadedNames.add(library.linked);
             return new Loaded(library, successor, forwarder);
+        }
+        if (library.optional) {
+            // Only so that libJCusolver's DT_NEEDED is satisfied: every call would answer NOT_SUPPORTED.
+            Path forwarder = extractForwarder(library);
+            loadFile(forwarder);
+            loadedNames.add(library.linked);
+            return new Loaded(library, null, forwarder);
         }
         throw new LoadException(library.title + " not found: no " + library.linked + " (CUDA 12) or "
                 + library.successor + " (CUDA 13) in " + searchDirectories().stream().map(Path::toString)

@@ -140,9 +140,24 @@ class CompatForwarderTest {
         assertTrue(out.contains("cublasGetVersion 130000"), out);
         assertTrue(out.contains("cublasSetStream CUBLAS_STATUS_NOT_SUPPORTED"), out);
         assertTrue(out.contains("diffqp compat: cublasSetStream_v2 is not in libcublas.so.13"), out);
+        assertTrue(!out.contains("could not be opened"), "every target opened: " + out);
         assertTrue(out.contains("cublasDestroy 0"), out);
         assertTrue(out.contains("cusolverGetVersion 12000"), out);
         assertTrue(out.contains("cusolverDnCreate 0"), out);
         assertTrue(out.trim().endsWith("OK"), out);
+
+        // Without cuSOLVERMg (which DiffQP never calls) libJCusolver still loads: the forwarder stands in.
+        // (Only meaningful where the child's search finds no real cuSOLVERMg.)
+        List<String> isolated = List.of("DIFFQP_CUDA_LIB", "LD_LIBRARY_PATH", "CUDA_HOME", "CUDA_PATH", "CUDA_ROOT");
+        CudaLibraries childView = new CudaLibraries(v -> isolated.contains(v) ? null : System.getenv(v), v -> null,
+                Paths.get(System.getProperty("user.home")), f -> { });
+        Assumptions.assumeFalse(childView.searchDirectories().stream().anyMatch(d ->
+                Files.exists(d.resolve("libcusolverMg.so.11")) || Files.exists(d.resolve("libcusolverMg.so.12"))),
+                "this machine has cuSOLVERMg installed");
+        Files.delete(dir.resolve("libcusolverMg.so.12"));
+        String withoutMg = runIsolated(cmd);
+        assertTrue(withoutMg.contains("loaded cuSOLVERMg absent; DiffQP's libcusolverMg.so.11 forwarder stands in"),
+                withoutMg);
+        assertTrue(withoutMg.contains("cusolverDnCreate 0") && withoutMg.trim().endsWith("OK"), withoutMg);
     }
 }

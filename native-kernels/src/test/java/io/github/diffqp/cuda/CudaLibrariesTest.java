@@ -142,6 +142,22 @@ class CudaLibrariesTest {
     }
 
     @Test
+    void anAbsentCusolverMgIsStoodInForByItsForwarder() throws Exception {
+        Path empty = Files.createTempDirectory(tmp, "diffqp-nomg-").toRealPath();
+        props.put("diffqp.cuda.lib", empty.toString());
+        CudaLibraries libs = libraries(empty);
+        org.junit.jupiter.api.Assumptions.assumeFalse(libs.searchDirectories().stream().anyMatch(d ->
+                Files.exists(d.resolve("libcusolverMg.so.11")) || Files.exists(d.resolve("libcusolverMg.so.12"))),
+                "this machine has cuSOLVERMg installed");
+        CudaLibraries.Loaded l = libs.load(CudaLibraries.Library.CUSOLVER_MG);
+        assertNull(l.file());
+        assertTrue(l.forwarded());
+        assertEquals(1, loaded.size());
+        assertTrue(loaded.get(0).endsWith("/libcusolverMg.so.11"), loaded.toString());
+        assertTrue(l.describe().contains("absent"), l.describe());
+    }
+
+    @Test
     void aLibraryWithTheWrongSonameIsRefused() throws Exception {
         FakeLibraries.assumeGcc();
         Path dir = Files.createTempDirectory(tmp, "diffqp-soname-").toRealPath();

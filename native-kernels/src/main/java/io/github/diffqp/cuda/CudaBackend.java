@@ -42,8 +42,8 @@ import java.util.Map;
  * <h2>Memory</h2>
  * Every allocation first checks the driver's free memory and refuses, with an
  * {@link IllegalStateException} naming the bytes needed and free, what would not fit with a reserve left
- * for cuBLAS's workspace; the solver allocates everything before its first iteration, so an oversized
- * batch fails before any work.
+ * for cuBLAS's workspace. The solver makes its buffers when it starts (the pointer arrays, B·8 bytes
+ * each, follow at first use), so an oversized batch fails at the start, not midway.
  */
 final class CudaBackend implements Backend {
     /** Threads per block: a multiple of 32, as the reductions require. */

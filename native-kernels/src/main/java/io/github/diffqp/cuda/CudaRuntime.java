@@ -201,7 +201,7 @@ final class CudaRuntime {
         int[] cusolverVersion = new int[1];
         JCusolver.cusolverGetVersion(cusolverVersion);
         String libraries = "cuBLAS " + version(cublasVersion[0]) + (cublas.forwarded() ? " (CUDA 13 via forwarder)" : "")
-                + ", cuSOLVER " + version(cusolverVersion[0]) + (cusolver.forwarded() || cusolverMg.forwarded()
+                + ", cuSOLVER " + solverVersion(cusolverVersion[0]) + (cusolver.forwarded() || cusolverMg.forwarded()
                 ? " (CUDA 13 via forwarder)" : "");
         return new CudaRuntime(device, context, name, major, minor, total[0], driver[0], functions, first, libraries);
     }
@@ -296,12 +296,17 @@ final class CudaRuntime {
                 computeMinor, totalMemory / 1073741824.0, version(driverVersion), libraries);
     }
 
-    /** 12060 → "12.6"; 130000 (cuBLAS style) → "13.0.0". */
+    /** The driver's encoding, 12060 → "12.6"; cuBLAS's, major·10000 + minor·100 + patch, 130002 → "13.0.2". */
     static String version(int v) {
         if (v >= 100000) {
             return (v / 10000) + "." + (v / 100 % 100) + "." + (v % 100);
         }
         return (v / 1000) + "." + (v % 1000 / 10);
+    }
+
+    /** cuSOLVER's encoding, major·1000 + minor·100 + patch: 11603 → "11.6.3". */
+    static String solverVersion(int v) {
+        return (v / 1000) + "." + (v % 1000 / 100) + "." + (v % 100);
     }
 
     private static int attribute(CUdevice device, int attribute) {

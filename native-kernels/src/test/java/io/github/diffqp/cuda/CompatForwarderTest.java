@@ -108,7 +108,8 @@ class CompatForwarderTest {
     void symbolListsMatchWhatJCudasNativesImport() throws Exception {
         Path m2 = Paths.get(System.getProperty("user.home"), ".m2/repository/org/jcuda");
         Assumptions.assumeTrue(PtxFreshnessTest.onPath("nm") && PtxFreshnessTest.onPath("unzip")
-                && Files.isDirectory(m2), "nm, unzip or the JCuda natives jars are missing");
+                && PtxFreshnessTest.onPath("bash") && Files.isDirectory(m2),
+                "bash, nm, unzip or the JCuda natives jars are missing");
         Path out = Files.createTempDirectory(tmp, "diffqp-syms-");
         ProcessBuilder pb = new ProcessBuilder("bash", MODULE.resolve("compat/generate.sh").toString(), "symbols")
                 .redirectErrorStream(true);

@@ -70,5 +70,6 @@ class CudaBackendProviderTest {
                 + "No such file or directory", CudaRuntime.lastCause(jcuda));
         assertEquals("12.6", CudaRuntime.version(12060));
         assertEquals("13.0.2", CudaRuntime.version(130002));
+        assertEquals("11.6.3", CudaRuntime.solverVersion(11603));
     }
 }

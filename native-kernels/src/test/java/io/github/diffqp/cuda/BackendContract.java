@@ -424,6 +424,66 @@ abstract class BackendContract {
     }
 
     @Test
+    void randomSequencesOfOperationsUnderChangingMasks() {
+        // Masks change between operations as problems converge: cached pointer arrays and index lists must
+        // follow. Every handle is compared after each step.
+        Mx q = mat(spd(true, N));
+        Mx g = mat(randomMatrix(false, M, N));
+        Mx k = zeros(N, N, false);
+        V w = vec(positive(M));
+        V x = vec(randomVector(false, N));
+        V y = vec(randomVector(false, M));
+        V acc = vec(randomVector(true, N));
+        boolean[] ok = new boolean[B];
+        for (int step = 0; step < 60; step++) {
+            boolean[] mask = new boolean[B];
+            for (int i = 0; i < B; i++) {
+                mask[i] = rnd.nextInt(3) > 0;
+            }
+            if (rnd.nextBoolean()) {
+                setMask(mask);
+            }
+            int op = rnd.nextInt(7);
+            String what = "step " + step + " op " + op + " mask " + Arrays.toString(mask);
+            switch (op) {
+                case 0 -> {
+                    cpu.multiply(g.c, false, x.c, 1, 0.5, y.c);
+                    dut.multiply(g.d, false, x.d, 1, 0.5, y.d);
+                }
+                case 1 -> {
+                    cpu.multiply(g.c, true, y.c, -1, 1, x.c);
+                    dut.multiply(g.d, true, y.d, -1, 1, x.d);
+                }
+                case 2 -> {
+                    cpu.formNormalMatrix(q.c, g.c, w.c, k.c);
+                    dut.formNormalMatrix(q.d, g.d, w.d, k.d);
+                    boolean[] okD = ok.clone();
+                    cpu.cholesky(k.c, ok);
+                    dut.cholesky(k.d, okD);
+                    assertArrayEquals(ok, okD, what);
+                    cpu.choleskySolve(k.c, x.c);
+                    dut.choleskySolve(k.d, x.d);
+                }
+                case 3 -> {
+                    double[] a = gaussian(B);
+                    cpu.axpy(a, x.c, acc.c);
+                    dut.axpy(a, x.d, acc.d);
+                }
+                case 4 -> sameReduction((be, out) -> be.dot(be == cpu ? x.c : x.d, be == cpu ? acc.c : acc.d, out),
+                        what + " dot");
+                case 5 -> {
+                    cpu.multiplyElements(w.c, y.c, y.c);
+                    dut.multiplyElements(w.d, y.d, y.d);
+                }
+                default -> sameReduction((be, out) -> be.normInf(be == cpu ? y.c : y.d, out), what + " normInf");
+            }
+            same(x, what + ": x");
+            same(y, what + ": y");
+            same(acc, what + ": shared accumulator");
+        }
+    }
+
+    @Test
     void aSharedOutputKeepsTheLastActiveProblemsResult() {
         // The CPU backend's sequential loops leave the last active problem's value in a shared output.
         V x = vec(randomVector(false, N));

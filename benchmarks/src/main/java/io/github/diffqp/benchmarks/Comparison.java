@@ -59,11 +59,11 @@ public final class Comparison {
         }
 
         /**
-         * At least 3 warm-ups and 1 s of them, at least 7 timed runs and 1 s, at most 20 s per row; every
+         * At least 3 warm-ups and 1 s of them, at least 7 timed runs and 1 s, at most 10 s per row; every
          * backend, ojAlgo on up to 32 problems, the gradient check on 4.
          */
         public static Settings full() {
-            return new Settings(new Timer.Settings(3, 7, 1, 20), List.of(), true, true,
+            return new Settings(new Timer.Settings(3, 7, 1, 10), List.of(), true, true,
                     DirectionalCheck.DEFAULT_PROBLEMS, 32);
         }
 

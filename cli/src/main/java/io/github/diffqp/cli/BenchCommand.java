@@ -87,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--max-seconds", paramLabel = "S",
             description = "time budget per row; a slow row stops after 3 runs (or 1) once it is spent "
-                    + "(default: 3 with --quick, else 20)")
+                    + "(default: 3 with --quick, else 10)")
     Double maxSeconds;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the cases (default: ${DEFAULT-VALUE})",

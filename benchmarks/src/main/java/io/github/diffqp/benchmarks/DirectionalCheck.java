@@ -31,8 +31,9 @@ import java.util.Random;
  * {@link #FLOOR} times the largest |an| over the data. The finite differences carry noise of about the
  * solver's error over the step, 10⁻⁵ of the largest directional derivative; a datum whose own
  * derivative is about that small (G and h when no constraint is active: their gradients are ~λ ≈ 0) is
- * judged against the floor rather than against its own noise. Values up to about 10⁻³ are agreement; 10⁻²
- * or more means a gradient disagrees with how the solution actually moves.
+ * judged against the floor rather than against its own noise. Values up to a few 10⁻³ are agreement (the
+ * gradients are those of a forward at the default tolerance 10⁻⁸, whose x can be 10⁻⁴ from the optimum);
+ * 10⁻² or more means a gradient disagrees with how the solution actually moves.
  */
 public final class DirectionalCheck {
     /** Problems of the batch checked (the first ones). */

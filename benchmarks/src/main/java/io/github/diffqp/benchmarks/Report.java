@@ -100,10 +100,11 @@ public final class Report {
             - **max |Δx|**: largest difference of x from DiffQP's (first backend) over the problems solved.
             - **max rel Δgrad**: for DiffQP, a finite-difference check of its gradients on the case's first \
             problems: per datum, the directional derivative of ℓ = Σ gᵀx* along a random direction from the \
-            gradients against a central difference, relative (`DirectionalCheck`); up to about 1e-3 is \
-            agreement (finite-difference noise, the interior point's smoothing), 1e-2 or more means the \
-            gradient disagrees with how the solution moves. For a second DiffQP backend: its gradients against \
-            the first's. Empty for ojAlgo, which has no gradients.
+            gradients against a central difference, relative (`DirectionalCheck`); up to a few 1e-3 is \
+            agreement (finite-difference noise, and the forward's own accuracy at tolerance 1e-8, which leaves \
+            x about 1e-4 from the optimum), 1e-2 or more means the gradient disagrees with how the solution \
+            moves. For a second DiffQP backend: its gradients against the first's. Empty for ojAlgo, which \
+            has no gradients.
             """;
 
     /** The rows as a JSON array, one object per row (keys: {@link #JSON_KEYS}). */

@@ -42,6 +42,7 @@ public final class Main implements Callable<Integer> {
                 new InfoCommand(),
                 new SolveCommand(),
                 new SudokuCommand(),
+                new BenchCommand(),
                 new CommandLine.HelpCommand());
     }
 

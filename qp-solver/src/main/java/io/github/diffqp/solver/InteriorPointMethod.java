@@ -37,7 +37,7 @@ final class InteriorPointMethod {
     private final Status[] status;
     private final int[] iterations;
     private final double[] objective, primalRes, dualRes, gapOut;
-    private final double[] pNorm, hNorm, bNorm;
+    private final double[] pNorm, hNorm, bNorm, objectiveConstant;
     private final double[] qxNorm, gxNorm, axNorm, vNorm, rdNorm, rpNorm, reNorm, xQx, px, sz;
     private final double[] xNorm, zNorm, yNorm, hz, by, maxGx;
     private final double[] t1, t2, t3, t4, alpha, shift;
@@ -75,6 +75,10 @@ final class InteriorPointMethod {
         dy = q > 0 ? be.vector(q, false) : null;
         kkt = new KktSystem(be, Q, G, A, w, options.regularization());
 
+        objectiveConstant = new double[B];
+        for (int i = 0; i < B; i++) {
+            objectiveConstant[i] = batch.objectiveConstant(i);
+        }
         active = new boolean[B];
         ok = new boolean[B];
         status = new Status[B];
@@ -246,7 +250,11 @@ final class InteriorPointMethod {
             double pres = rpNorm[i] / (1 + Math.max(hNorm[i], gxNorm[i]));
             double eres = reNorm[i] / (1 + Math.max(bNorm[i], axNorm[i]));
             double dres = rdNorm[i] / (1 + Math.max(pNorm[i], Math.max(qxNorm[i], vNorm[i])));
-            double gap = sz[i] / (1 + Math.abs(objective[i]));
+            // Relative to the objective with or without its constant, whichever is smaller: the constant
+            // must not loosen the test, but where it cancels the rest (a least-squares fit written as
+            // ½xᵀQx + pᵀx + ½‖d‖², optimum 0) the objective is near 0 and needs the gap near 0 too.
+            double objectiveSize = Math.min(Math.abs(objective[i]), Math.abs(objective[i] + objectiveConstant[i]));
+            double gap = sz[i] / (1 + objectiveSize);
             if (!(Double.isFinite(objective[i]) && Double.isFinite(primalRes[i]) && Double.isFinite(dualRes[i])
                     && Double.isFinite(gap))) {
                 freeze(i, Status.NUMERICAL_ERROR);

@@ -73,7 +73,7 @@ final class InteriorPointMethod {
         re = q > 0 ? be.vector(q, false) : null;
         r2 = q > 0 ? be.vector(q, false) : null;
         dy = q > 0 ? be.vector(q, false) : null;
-        kkt = new KktSystem(be, Q, G, A, w, options.regularization());
+        kkt = newKktSystem(batch);
 
         objectiveConstant = new double[B];
         for (int i = 0; i < B; i++) {
@@ -114,6 +114,18 @@ final class InteriorPointMethod {
         t4 = scalars[k++];
         alpha = scalars[k++];
         shift = scalars[k++];
+    }
+
+    /**
+     * The KKT system, with the ρ·AᵀA term unless Q is evidently positive definite (see {@link KktSystem}).
+     */
+    private KktSystem newKktSystem(QpBatch batch) {
+        if (q == 0 || KktSystem.evidentlyPositiveDefinite(batch.Q())) {
+            return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
+        }
+        double rho = 1;
+        Datum Qrho = KktSystem.addNormalProduct(batch.Q(), batch.A(), rho);
+        return new KktSystem(be, be.matrix(Qrho), G, A, w, options.regularization(), rho);
     }
 
     /** Runs the method to the end for every problem; the backend stays open in the result. */

@@ -12,6 +12,10 @@ import java.util.Arrays;
  * {@code y = ν}. Each iteration factors the reduced KKT system once ({@link KktSystem}) and solves it
  * twice, predictor and corrector. A problem that converges, is found infeasible, or fails numerically
  * is frozen (masked out) while the others go on; its iteration count is its own.
+ *
+ * <p>The method runs on the equilibrated data ({@link Equilibration}): the iterate, residuals and
+ * steps are in scaled units, while every test (stopping, infeasibility) and every reported number is
+ * in the problem's original units. {@link #finish} maps the final iterate back.
  */
 final class InteriorPointMethod {
     /** Fraction of the distance to the boundary a step may go. */
@@ -28,8 +32,11 @@ final class InteriorPointMethod {
     // Iterate, residuals and directions.
     private final BatchVector x, s, z, y, w;
     private final BatchVector rd, rp, re, r1, r2, dx, ds, dz, dy;
-    // Scratch: tn (n), tm and corr (m).
-    private final BatchVector tn, tm, corr;
+    // Scratch: tn (n), tm and corr (m); un, um, uq hold vectors in the original units, for norms.
+    private final BatchVector tn, tm, corr, un, um, uq;
+    /** The equilibration and its factors on the backend (see {@link Equilibration}). */
+    private final Equilibration eq;
+    private final Equilibration.Vectors units;
     private final KktSystem kkt;
 
     // Per-problem host state.
@@ -49,7 +56,8 @@ final class InteriorPointMethod {
         this.n = batch.n();
         this.m = batch.m();
         this.q = batch.q();
-        this.data = BatchData.upload(batch, backend);
+        this.eq = Equilibration.of(batch);
+        this.data = BatchData.upload(batch, eq, backend);
         this.Q = data.Q();
         this.G = data.G();
         this.A = data.A();
@@ -73,6 +81,10 @@ final class InteriorPointMethod {
         re = q > 0 ? be.vector(q, false) : null;
         r2 = q > 0 ? be.vector(q, false) : null;
         dy = q > 0 ? be.vector(q, false) : null;
+        un = be.vector(n, false);
+        um = m > 0 ? be.vector(m, false) : null;
+        uq = q > 0 ? be.vector(q, false) : null;
+        units = eq.upload(be);
         kkt = newKktSystem(batch);
 
         objectiveConstant = new double[B];
@@ -117,14 +129,19 @@ final class InteriorPointMethod {
     }
 
     /**
-     * The KKT system, with the ρ·AᵀA term unless Q is evidently positive definite (see {@link KktSystem}).
+     * The KKT system on the scaled data, with the ρ·AᵀA term unless Q is evidently positive definite (see
+     * {@link KktSystem}; definiteness does not depend on the scaling). ρ = 1 suits the equilibrated
+     * data, whose rows and columns have norm near 1.
      */
     private KktSystem newKktSystem(QpBatch batch) {
-        if (q == 0 || KktSystem.evidentlyPositiveDefinite(batch.Q())) {
+        if (q == 0) {
+            return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
+        }
+        if (KktSystem.evidentlyPositiveDefinite(batch.Q())) {
             return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
         }
         double rho = 1;
-        Datum Qrho = KktSystem.addNormalProduct(batch.Q(), batch.A(), rho);
+        Datum Qrho = KktSystem.addNormalProduct(eq.scaleQ(batch.Q()), eq.scaleA(batch.A()), rho);
         return new KktSystem(be, be.matrix(Qrho), G, A, w, options.regularization(), rho);
     }
 
@@ -132,12 +149,12 @@ final class InteriorPointMethod {
     SolvedBatch run() {
         Arrays.fill(active, true);
         be.setActive(active);
-        be.normInf(p, pNorm);
+        unscaledNorm(p, units.dInverse(), un, pNorm);
         if (m > 0) {
-            be.normInf(h, hNorm);
+            unscaledNorm(h, units.eInverse(), um, hNorm);
         }
         if (q > 0) {
-            be.normInf(b, bNorm);
+            unscaledNorm(b, units.fInverse(), uq, bNorm);
         }
         initialize();
         for (int iter = 0; anyActive(); iter++) {
@@ -201,15 +218,16 @@ final class InteriorPointMethod {
     }
 
     /**
-     * rd = Qx + p + Gᵀz + Aᵀy, rp = Gx + s − h, re = Ax − b, with the norms and products that the
-     * stopping and infeasibility tests need.
+     * rd = Qx + p + Gᵀz + Aᵀy, rp = Gx + s − h, re = Ax − b (scaled, for the Newton step), with the norms
+     * and products that the stopping and infeasibility tests need, in the problem's original units: a
+     * tolerance means what it says whatever the equilibration did.
      */
     private void computeResiduals() {
         be.multiply(Q, false, x, 1, 0, rd);
-        be.normInf(rd, qxNorm);
+        unscaledNorm(rd, units.dInverse(), un, qxNorm);
         be.dot(x, rd, xQx);
         be.dot(p, x, px);
-        be.normInf(x, xNorm);
+        unscaledNorm(x, units.d(), un, xNorm);
         be.axpby(1, p, 1, rd);
         be.fill(tn, 0);
         if (m > 0) {
@@ -218,28 +236,35 @@ final class InteriorPointMethod {
         if (q > 0) {
             be.multiply(A, true, y, 1, 1, tn);
         }
-        be.normInf(tn, vNorm);
+        unscaledNorm(tn, units.dInverse(), un, vNorm);
         be.axpby(1, tn, 1, rd);
-        be.normInf(rd, rdNorm);
+        unscaledNorm(rd, units.dInverse(), un, rdNorm);
         if (m > 0) {
             be.multiply(G, false, x, -1, 0, rp);
-            be.min(rp, maxGx);
-            be.normInf(rp, gxNorm);
+            be.multiplyElements(units.eInverse(), rp, um);
+            be.min(um, maxGx);
+            be.normInf(um, gxNorm);
             be.axpby(1, s, -1, rp);
             be.axpby(-1, h, 1, rp);
-            be.normInf(rp, rpNorm);
+            unscaledNorm(rp, units.eInverse(), um, rpNorm);
             be.dot(s, z, sz);
-            be.normInf(z, zNorm);
+            unscaledNorm(z, units.e(), um, zNorm);
             be.dot(h, z, hz);
         }
         if (q > 0) {
             be.multiply(A, false, x, 1, 0, re);
-            be.normInf(re, axNorm);
+            unscaledNorm(re, units.fInverse(), uq, axNorm);
             be.axpby(-1, b, 1, re);
-            be.normInf(re, reNorm);
-            be.normInf(y, yNorm);
+            unscaledNorm(re, units.fInverse(), uq, reNorm);
+            unscaledNorm(y, units.f(), uq, yNorm);
             be.dot(b, y, by);
         }
+    }
+
+    /** {@code out[i] = ‖scale ∘ vᵢ‖∞}: with a map of {@link Equilibration.Vectors}, a norm in original units. */
+    private void unscaledNorm(BatchVector v, BatchVector scale, BatchVector scratch, double[] out) {
+        be.multiplyElements(scale, v, scratch);
+        be.normInf(scratch, out);
     }
 
     /**
@@ -266,7 +291,7 @@ final class InteriorPointMethod {
             // must not loosen the test, but where it cancels the rest (a least-squares fit written as
             // ½xᵀQx + pᵀx + ½‖d‖², optimum 0) the objective is near 0 and needs the gap near 0 too.
             double objectiveSize = Math.min(Math.abs(objective[i]), Math.abs(objective[i] + objectiveConstant[i]));
-            double gap = sz[i] / (1 + objectiveSize);
+            double gap = gapOut[i] / (1 + objectiveSize);
             if (!(Double.isFinite(objective[i]) && Double.isFinite(primalRes[i]) && Double.isFinite(dualRes[i])
                     && Double.isFinite(gap))) {
                 freeze(i, Status.NUMERICAL_ERROR);
@@ -403,24 +428,42 @@ final class InteriorPointMethod {
         return false;
     }
 
-    /** Reads the results and factors the KKT system at the final iterate, for the backward. */
+    /**
+     * Factors the KKT system at the final (scaled) iterate, for the backward, and maps the iterate back to
+     * the original units: {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂ / c, ν = F·ν̂ / c}.
+     */
     private SolvedBatch finish() {
-        double[] xs = new double[B * n], lam = new double[B * m], nu = new double[B * q], sl = new double[B * m];
         Arrays.fill(active, true);
         be.setActive(active);
-        be.read(x, xs);
         if (m > 0) {
-            be.read(z, lam);
-            be.read(s, sl);
             be.divideElements(z, s, w);
-        }
-        if (q > 0) {
-            be.read(y, nu);
         }
         boolean[] factored = new boolean[B];
         kkt.factor(active, factored);
+        be.setActive(active);
+        BatchVector xOut = unscaled(x, units.d());
+        BatchVector sOut = m > 0 ? unscaled(s, units.eInverse()) : null;
+        BatchVector zOut = m > 0 ? unscaled(z, units.e()) : null;
+        BatchVector yOut = q > 0 ? unscaled(y, units.f()) : null;
+        double[] xs = new double[B * n], lam = new double[B * m], nu = new double[B * q], sl = new double[B * m];
+        be.read(xOut, xs);
+        if (m > 0) {
+            be.read(zOut, lam);
+            be.read(sOut, sl);
+        }
+        if (q > 0) {
+            be.read(yOut, nu);
+        }
         QpSolution solution = new QpSolution(B, n, m, q, xs, lam, nu, sl, objective, status, iterations, primalRes,
                 dualRes, gapOut);
-        return new SolvedBatch(be, data, solution, x, s, z, y, kkt, factored, options.refinementSteps());
+        return new SolvedBatch(be, data, solution, xOut, sOut, zOut, yOut, kkt, factored, options.refinementSteps(),
+                units);
+    }
+
+    /** A new vector {@code scale ∘ v}. */
+    private BatchVector unscaled(BatchVector v, BatchVector scale) {
+        BatchVector out = be.vector(v.length(), false);
+        be.multiplyElements(scale, v, out);
+        return out;
     }
 }

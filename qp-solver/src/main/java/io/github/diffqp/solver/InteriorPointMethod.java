@@ -20,6 +20,8 @@ import java.util.Arrays;
 final class InteriorPointMethod {
     /** Fraction of the distance to the boundary a step may go. */
     private static final double STEP_FRACTION = 0.99;
+    /** Distance (equilibrated units) beyond which a row's bound barely pulls the starting point. */
+    private static final double FAR = 1e3;
     /** Normalized certificate quality that declares a problem infeasible (see {@link #classify}). */
     private static final double INFEASIBILITY_TOLERANCE = 1e-9;
 
@@ -176,13 +178,30 @@ final class InteriorPointMethod {
     }
 
     /**
-     * CVXOPT's starting point: the equality-constrained QP with unit weights, i.e.
-     * {@code (Q + GᵀG)x + Aᵀy = −p + Gᵀh, Ax = b}; then {@code s = h − Gx}, {@code z = −s}, each shifted
-     * into the positive orthant if it is not inside already.
+     * CVXOPT's starting point, made robust to far-away constraints. CVXOPT solves the equality-constrained
+     * QP with unit weights, {@code (Q + GᵀG)x + Aᵀy = −p + Gᵀh, Ax = b}, i.e. it pulls Gx towards h on every
+     * row, then takes {@code s = h − Gx}, {@code z = −s}, each shifted into the positive orthant by one
+     * common amount. With a bound of 1e10 (common in QPS files) that goes wrong twice: a one-sided far
+     * bound pulls x halfway out to it, and the common shift of z is as large as the largest slack, so
+     * every multiplier starts near 1e10. Hence, in the equilibrated units:
+     * <ul>
+     *   <li>row i's weight is {@code wᵢ = 1 / (1 + (hᵢ/H)²)} rather than 1, so a row farther than
+     *   {@link #FAR} from the origin barely pulls x, and {@code z = W·(Gx − h)} is its penalty's
+     *   multiplier (CVXOPT's z for unit weights);</li>
+     *   <li>after the shifts, no pair's product {@code sᵢzᵢ} may much exceed the start's own size
+     *   squared, {@code κ = max(1, shift of s, shift of z)²}: {@code z ← (1/z + s/κ)⁻¹ ≈ min(z, κ/s)}.
+     *   A row with a huge slack (an inactive far bound) then starts with a tiny multiplier instead of
+     *   dominating μ; the other rows keep CVXOPT's values, or nearly.</li>
+     * </ul>
      */
     private void initialize() {
         if (m > 0) {
-            be.fill(w, 1);
+            be.multiplyElements(h, h, w);
+            be.axpby(0, w, 1 / (FAR * FAR), w);
+            Arrays.fill(t1, 1);
+            be.addScalar(t1, w);
+            be.fill(tm, 1);
+            be.divideElements(tm, w, w);
         }
         kkt.factor(active, ok);
         for (int i = 0; i < B; i++) {
@@ -193,7 +212,8 @@ final class InteriorPointMethod {
         be.setActive(active);
         be.axpby(-1, p, 0, r1);
         if (m > 0) {
-            be.multiply(G, true, h, 1, 1, r1);
+            be.multiplyElements(w, h, tm);
+            be.multiply(G, true, tm, 1, 1, r1);
         }
         if (q > 0) {
             be.copy(b, r2);
@@ -204,11 +224,25 @@ final class InteriorPointMethod {
         }
         be.copy(h, s);
         be.multiply(G, false, x, -1, 1, s);
-        be.axpby(-1, s, 0, z);
+        be.multiplyElements(w, s, z);
+        be.axpby(0, s, -1, z);
+        double[] size = t3;
         shiftIntoOrthant(s);
+        for (int i = 0; i < B; i++) {
+            size[i] = Math.max(1, shift[i]);
+        }
         shiftIntoOrthant(z);
+        for (int i = 0; i < B; i++) {
+            size[i] = Math.max(size[i], shift[i]);
+            t4[i] = 1 / (size[i] * size[i]);
+        }
+        be.fill(tm, 1);
+        be.divideElements(tm, z, corr);
+        be.axpy(t4, s, corr);
+        be.divideElements(tm, corr, z);
     }
 
+    /** Adds to each problem's v the amount that brings its least entry up to 1, if it is not positive. */
     private void shiftIntoOrthant(BatchVector v) {
         be.min(v, t1);
         for (int i = 0; i < B; i++) {

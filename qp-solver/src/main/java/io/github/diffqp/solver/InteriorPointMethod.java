@@ -136,10 +136,7 @@ final class InteriorPointMethod {
      * data, whose rows and columns have norm near 1.
      */
     private KktSystem newKktSystem(QpBatch batch) {
-        if (q == 0) {
-            return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
-        }
-        if (KktSystem.evidentlyPositiveDefinite(batch.Q())) {
+        if (q == 0 || KktSystem.evidentlyPositiveDefinite(batch.Q())) {
             return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
         }
         double rho = 1;
@@ -185,7 +182,7 @@ final class InteriorPointMethod {
      * bound pulls x halfway out to it, and the common shift of z is as large as the largest slack, so
      * every multiplier starts near 1e10. Hence, in the equilibrated units:
      * <ul>
-     *   <li>row i's weight is {@code wᵢ = 1 / (1 + (hᵢ/H)²)} rather than 1, so a row farther than
+     *   <li>row i's weight is {@code wᵢ = 1 / (1 + (hᵢ/FAR)²)} rather than 1, so a row farther than
      *   {@link #FAR} from the origin barely pulls x, and {@code z = W·(Gx − h)} is its penalty's
      *   multiplier (CVXOPT's z for unit weights);</li>
      *   <li>after the shifts, no pair's product {@code sᵢzᵢ} may much exceed the start's own size
@@ -196,6 +193,7 @@ final class InteriorPointMethod {
      */
     private void initialize() {
         if (m > 0) {
+            // w = 1 / (1 + h∘h / FAR²)
             be.multiplyElements(h, h, w);
             be.axpby(0, w, 1 / (FAR * FAR), w);
             Arrays.fill(t1, 1);
@@ -225,7 +223,7 @@ final class InteriorPointMethod {
         be.copy(h, s);
         be.multiply(G, false, x, -1, 1, s);
         be.multiplyElements(w, s, z);
-        be.axpby(0, s, -1, z);
+        be.axpby(0, s, -1, z); // z = W(Gx − h) = −W∘s
         double[] size = t3;
         shiftIntoOrthant(s);
         for (int i = 0; i < B; i++) {
@@ -236,6 +234,7 @@ final class InteriorPointMethod {
             size[i] = Math.max(size[i], shift[i]);
             t4[i] = 1 / (size[i] * size[i]);
         }
+        // z = 1 / (1/z + s/κ)
         be.fill(tm, 1);
         be.divideElements(tm, z, corr);
         be.axpy(t4, s, corr);

@@ -2,6 +2,7 @@ package io.github.diffqp.cli;
 
 import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpProblem;
+import io.github.diffqp.solver.qps.QpsReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,18 +36,20 @@ final class ProblemSet {
     }
 
     /**
-     * Reads a problems file, choosing the reader by the file name's extension. Every format ends up as a
-     * batch or a list of problems, so the rest of the command does not care which it was.
+     * Reads a problems file, choosing the reader by the file name's extension: {@code .qps} (any case) is
+     * one QPS problem ({@link QpsReader}), anything else JSON. Every format ends up as a batch or a list
+     * of problems, so the rest of the command does not care which it was.
      *
      * @throws JsonFormatException                                  a malformed JSON file, with the path of the fault
+     * @throws io.github.diffqp.solver.qps.QpsFormatException       a malformed QPS file, with its line
      * @throws io.github.diffqp.solver.InvalidProblemException      well-formed data that make no valid problem
      */
     static ProblemSet readProblems(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".qps")) {
-            // The QPS reader (Maros–Meszaros files: one problem, with an objective constant) goes here:
-            // return ofProblems(List.of(<QPS reader>.read(file)));
-            throw new IllegalArgumentException(file + ": QPS files are not supported yet; give a JSON problems file");
+            // One problem per file (Maros–Meszaros and other QPS sets), as a list of one so that its
+            // objective constant reaches the solution file as objective_with_constant.
+            return ofProblems(List.of(QpsReader.read(file).problem()));
         }
         // Anything else is JSON, whatever its extension: the JSON reader's faults name their place precisely.
         return fromJson(ProblemFile.read(file));

@@ -12,10 +12,16 @@ import java.util.Arrays;
  * {@code y = ν}. Each iteration factors the reduced KKT system once ({@link KktSystem}) and solves it
  * twice, predictor and corrector. A problem that converges, is found infeasible, or fails numerically
  * is frozen (masked out) while the others go on; its iteration count is its own.
+ *
+ * <p>The method runs on the equilibrated data ({@link Equilibration}): the iterate, residuals and
+ * steps are in scaled units, while every test (stopping, infeasibility) and every reported number is
+ * in the problem's original units. {@link #finish} maps the final iterate back.
  */
 final class InteriorPointMethod {
     /** Fraction of the distance to the boundary a step may go. */
     private static final double STEP_FRACTION = 0.99;
+    /** Distance (equilibrated units) beyond which a row's bound barely pulls the starting point. */
+    private static final double FAR = 1e3;
     /** Normalized certificate quality that declares a problem infeasible (see {@link #classify}). */
     private static final double INFEASIBILITY_TOLERANCE = 1e-9;
 
@@ -28,8 +34,11 @@ final class InteriorPointMethod {
     // Iterate, residuals and directions.
     private final BatchVector x, s, z, y, w;
     private final BatchVector rd, rp, re, r1, r2, dx, ds, dz, dy;
-    // Scratch: tn (n), tm and corr (m).
-    private final BatchVector tn, tm, corr;
+    // Scratch: tn (n), tm and corr (m); un, um, uq hold vectors in the original units, for norms.
+    private final BatchVector tn, tm, corr, un, um, uq;
+    /** The equilibration and its factors on the backend (see {@link Equilibration}). */
+    private final Equilibration eq;
+    private final Equilibration.Vectors units;
     private final KktSystem kkt;
 
     // Per-problem host state.
@@ -37,7 +46,7 @@ final class InteriorPointMethod {
     private final Status[] status;
     private final int[] iterations;
     private final double[] objective, primalRes, dualRes, gapOut;
-    private final double[] pNorm, hNorm, bNorm;
+    private final double[] pNorm, hNorm, bNorm, objectiveConstant;
     private final double[] qxNorm, gxNorm, axNorm, vNorm, rdNorm, rpNorm, reNorm, xQx, px, sz;
     private final double[] xNorm, zNorm, yNorm, hz, by, maxGx;
     private final double[] t1, t2, t3, t4, alpha, shift;
@@ -49,7 +58,8 @@ final class InteriorPointMethod {
         this.n = batch.n();
         this.m = batch.m();
         this.q = batch.q();
-        this.data = BatchData.upload(batch, backend);
+        this.eq = Equilibration.of(batch);
+        this.data = BatchData.upload(batch, eq, backend);
         this.Q = data.Q();
         this.G = data.G();
         this.A = data.A();
@@ -73,8 +83,16 @@ final class InteriorPointMethod {
         re = q > 0 ? be.vector(q, false) : null;
         r2 = q > 0 ? be.vector(q, false) : null;
         dy = q > 0 ? be.vector(q, false) : null;
-        kkt = new KktSystem(be, Q, G, A, w, options.regularization());
+        un = be.vector(n, false);
+        um = m > 0 ? be.vector(m, false) : null;
+        uq = q > 0 ? be.vector(q, false) : null;
+        units = eq.upload(be);
+        kkt = newKktSystem(batch);
 
+        objectiveConstant = new double[B];
+        for (int i = 0; i < B; i++) {
+            objectiveConstant[i] = batch.objectiveConstant(i);
+        }
         active = new boolean[B];
         ok = new boolean[B];
         status = new Status[B];
@@ -112,16 +130,30 @@ final class InteriorPointMethod {
         shift = scalars[k++];
     }
 
+    /**
+     * The KKT system on the scaled data, with the ρ·AᵀA term unless Q is evidently positive definite (see
+     * {@link KktSystem}; definiteness does not depend on the scaling). ρ = 1 suits the equilibrated
+     * data, whose rows and columns have norm near 1.
+     */
+    private KktSystem newKktSystem(QpBatch batch) {
+        if (q == 0 || KktSystem.evidentlyPositiveDefinite(batch.Q())) {
+            return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
+        }
+        double rho = 1;
+        Datum Qrho = KktSystem.addNormalProduct(eq.scaleQ(batch.Q()), eq.scaleA(batch.A()), rho);
+        return new KktSystem(be, be.matrix(Qrho), G, A, w, options.regularization(), rho);
+    }
+
     /** Runs the method to the end for every problem; the backend stays open in the result. */
     SolvedBatch run() {
         Arrays.fill(active, true);
         be.setActive(active);
-        be.normInf(p, pNorm);
+        unscaledNorm(p, units.dInverse(), un, pNorm);
         if (m > 0) {
-            be.normInf(h, hNorm);
+            unscaledNorm(h, units.eInverse(), um, hNorm);
         }
         if (q > 0) {
-            be.normInf(b, bNorm);
+            unscaledNorm(b, units.fInverse(), uq, bNorm);
         }
         initialize();
         for (int iter = 0; anyActive(); iter++) {
@@ -143,13 +175,31 @@ final class InteriorPointMethod {
     }
 
     /**
-     * CVXOPT's starting point: the equality-constrained QP with unit weights, i.e.
-     * {@code (Q + GᵀG)x + Aᵀy = −p + Gᵀh, Ax = b}; then {@code s = h − Gx}, {@code z = −s}, each shifted
-     * into the positive orthant if it is not inside already.
+     * CVXOPT's starting point, made robust to far-away constraints. CVXOPT solves the equality-constrained
+     * QP with unit weights, {@code (Q + GᵀG)x + Aᵀy = −p + Gᵀh, Ax = b}, i.e. it pulls Gx towards h on every
+     * row, then takes {@code s = h − Gx}, {@code z = −s}, each shifted into the positive orthant by one
+     * common amount. With a bound of 1e10 (common in QPS files) that goes wrong twice: a one-sided far
+     * bound pulls x halfway out to it, and the common shift of z is as large as the largest slack, so
+     * every multiplier starts near 1e10. Hence, in the equilibrated units:
+     * <ul>
+     *   <li>row i's weight is {@code wᵢ = 1 / (1 + (hᵢ/FAR)²)} rather than 1, so a row farther than
+     *   {@link #FAR} from the origin barely pulls x, and {@code z = W·(Gx − h)} is its penalty's
+     *   multiplier (CVXOPT's z for unit weights);</li>
+     *   <li>after the shifts, no pair's product {@code sᵢzᵢ} may much exceed the start's own size
+     *   squared, {@code κ = max(1, shift of s, shift of z)²}: {@code z ← (1/z + s/κ)⁻¹ ≈ min(z, κ/s)}.
+     *   A row with a huge slack (an inactive far bound) then starts with a tiny multiplier instead of
+     *   dominating μ; the other rows keep CVXOPT's values, or nearly.</li>
+     * </ul>
      */
     private void initialize() {
         if (m > 0) {
-            be.fill(w, 1);
+            // w = 1 / (1 + h∘h / FAR²)
+            be.multiplyElements(h, h, w);
+            be.axpby(0, w, 1 / (FAR * FAR), w);
+            Arrays.fill(t1, 1);
+            be.addScalar(t1, w);
+            be.fill(tm, 1);
+            be.divideElements(tm, w, w);
         }
         kkt.factor(active, ok);
         for (int i = 0; i < B; i++) {
@@ -160,7 +210,8 @@ final class InteriorPointMethod {
         be.setActive(active);
         be.axpby(-1, p, 0, r1);
         if (m > 0) {
-            be.multiply(G, true, h, 1, 1, r1);
+            be.multiplyElements(w, h, tm);
+            be.multiply(G, true, tm, 1, 1, r1);
         }
         if (q > 0) {
             be.copy(b, r2);
@@ -171,11 +222,26 @@ final class InteriorPointMethod {
         }
         be.copy(h, s);
         be.multiply(G, false, x, -1, 1, s);
-        be.axpby(-1, s, 0, z);
+        be.multiplyElements(w, s, z);
+        be.axpby(0, s, -1, z); // z = W(Gx − h) = −W∘s
+        double[] size = t3;
         shiftIntoOrthant(s);
+        for (int i = 0; i < B; i++) {
+            size[i] = Math.max(1, shift[i]);
+        }
         shiftIntoOrthant(z);
+        for (int i = 0; i < B; i++) {
+            size[i] = Math.max(size[i], shift[i]);
+            t4[i] = 1 / (size[i] * size[i]);
+        }
+        // z = 1 / (1/z + s/κ)
+        be.fill(tm, 1);
+        be.divideElements(tm, z, corr);
+        be.axpy(t4, s, corr);
+        be.divideElements(tm, corr, z);
     }
 
+    /** Adds to each problem's v the amount that brings its least entry up to 1, if it is not positive. */
     private void shiftIntoOrthant(BatchVector v) {
         be.min(v, t1);
         for (int i = 0; i < B; i++) {
@@ -185,15 +251,16 @@ final class InteriorPointMethod {
     }
 
     /**
-     * rd = Qx + p + Gᵀz + Aᵀy, rp = Gx + s − h, re = Ax − b, with the norms and products that the
-     * stopping and infeasibility tests need.
+     * rd = Qx + p + Gᵀz + Aᵀy, rp = Gx + s − h, re = Ax − b (scaled, for the Newton step), with the norms
+     * and products that the stopping and infeasibility tests need, in the problem's original units: a
+     * tolerance means what it says whatever the equilibration did.
      */
     private void computeResiduals() {
         be.multiply(Q, false, x, 1, 0, rd);
-        be.normInf(rd, qxNorm);
+        unscaledNorm(rd, units.dInverse(), un, qxNorm);
         be.dot(x, rd, xQx);
         be.dot(p, x, px);
-        be.normInf(x, xNorm);
+        unscaledNorm(x, units.d(), un, xNorm);
         be.axpby(1, p, 1, rd);
         be.fill(tn, 0);
         if (m > 0) {
@@ -202,28 +269,35 @@ final class InteriorPointMethod {
         if (q > 0) {
             be.multiply(A, true, y, 1, 1, tn);
         }
-        be.normInf(tn, vNorm);
+        unscaledNorm(tn, units.dInverse(), un, vNorm);
         be.axpby(1, tn, 1, rd);
-        be.normInf(rd, rdNorm);
+        unscaledNorm(rd, units.dInverse(), un, rdNorm);
         if (m > 0) {
             be.multiply(G, false, x, -1, 0, rp);
-            be.min(rp, maxGx);
-            be.normInf(rp, gxNorm);
+            be.multiplyElements(units.eInverse(), rp, um);
+            be.min(um, maxGx);
+            be.normInf(um, gxNorm);
             be.axpby(1, s, -1, rp);
             be.axpby(-1, h, 1, rp);
-            be.normInf(rp, rpNorm);
+            unscaledNorm(rp, units.eInverse(), um, rpNorm);
             be.dot(s, z, sz);
-            be.normInf(z, zNorm);
+            unscaledNorm(z, units.e(), um, zNorm);
             be.dot(h, z, hz);
         }
         if (q > 0) {
             be.multiply(A, false, x, 1, 0, re);
-            be.normInf(re, axNorm);
+            unscaledNorm(re, units.fInverse(), uq, axNorm);
             be.axpby(-1, b, 1, re);
-            be.normInf(re, reNorm);
-            be.normInf(y, yNorm);
+            unscaledNorm(re, units.fInverse(), uq, reNorm);
+            unscaledNorm(y, units.f(), uq, yNorm);
             be.dot(b, y, by);
         }
+    }
+
+    /** {@code out[i] = ‖scale ∘ vᵢ‖∞}: with a map of {@link Equilibration.Vectors}, a norm in original units. */
+    private void unscaledNorm(BatchVector v, BatchVector scale, BatchVector scratch, double[] out) {
+        be.multiplyElements(scale, v, scratch);
+        be.normInf(scratch, out);
     }
 
     /**
@@ -246,7 +320,11 @@ final class InteriorPointMethod {
             double pres = rpNorm[i] / (1 + Math.max(hNorm[i], gxNorm[i]));
             double eres = reNorm[i] / (1 + Math.max(bNorm[i], axNorm[i]));
             double dres = rdNorm[i] / (1 + Math.max(pNorm[i], Math.max(qxNorm[i], vNorm[i])));
-            double gap = sz[i] / (1 + Math.abs(objective[i]));
+            // Relative to the objective with or without its constant, whichever is smaller: the constant
+            // must not loosen the test, but where it cancels the rest (a least-squares fit written as
+            // ½xᵀQx + pᵀx + ½‖d‖², optimum 0) the objective is near 0 and needs the gap near 0 too.
+            double objectiveSize = Math.min(Math.abs(objective[i]), Math.abs(objective[i] + objectiveConstant[i]));
+            double gap = gapOut[i] / (1 + objectiveSize);
             if (!(Double.isFinite(objective[i]) && Double.isFinite(primalRes[i]) && Double.isFinite(dualRes[i])
                     && Double.isFinite(gap))) {
                 freeze(i, Status.NUMERICAL_ERROR);
@@ -383,24 +461,42 @@ final class InteriorPointMethod {
         return false;
     }
 
-    /** Reads the results and factors the KKT system at the final iterate, for the backward. */
+    /**
+     * Factors the KKT system at the final (scaled) iterate, for the backward, and maps the iterate back to
+     * the original units: {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂ / c, ν = F·ν̂ / c}.
+     */
     private SolvedBatch finish() {
-        double[] xs = new double[B * n], lam = new double[B * m], nu = new double[B * q], sl = new double[B * m];
         Arrays.fill(active, true);
         be.setActive(active);
-        be.read(x, xs);
         if (m > 0) {
-            be.read(z, lam);
-            be.read(s, sl);
             be.divideElements(z, s, w);
-        }
-        if (q > 0) {
-            be.read(y, nu);
         }
         boolean[] factored = new boolean[B];
         kkt.factor(active, factored);
+        be.setActive(active);
+        BatchVector xOut = unscaled(x, units.d());
+        BatchVector sOut = m > 0 ? unscaled(s, units.eInverse()) : null;
+        BatchVector zOut = m > 0 ? unscaled(z, units.e()) : null;
+        BatchVector yOut = q > 0 ? unscaled(y, units.f()) : null;
+        double[] xs = new double[B * n], lam = new double[B * m], nu = new double[B * q], sl = new double[B * m];
+        be.read(xOut, xs);
+        if (m > 0) {
+            be.read(zOut, lam);
+            be.read(sOut, sl);
+        }
+        if (q > 0) {
+            be.read(yOut, nu);
+        }
         QpSolution solution = new QpSolution(B, n, m, q, xs, lam, nu, sl, objective, status, iterations, primalRes,
                 dualRes, gapOut);
-        return new SolvedBatch(be, data, solution, x, s, z, y, kkt, factored, options.refinementSteps());
+        return new SolvedBatch(be, data, solution, xOut, sOut, zOut, yOut, kkt, factored, options.refinementSteps(),
+                units);
+    }
+
+    /** A new vector {@code scale ∘ v}. */
+    private BatchVector unscaled(BatchVector v, BatchVector scale) {
+        BatchVector out = be.vector(v.length(), false);
+        be.multiplyElements(scale, v, out);
+        return out;
     }
 }

@@ -4,40 +4,65 @@ import io.github.diffqp.solver.backend.Backend;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 
+import java.util.Arrays;
+
 /**
  * The reduced KKT system shared by every Newton step of the interior-point method and by the backward:
  * <pre>
  *   [ K  Aᵀ ] [dx]   [r1]
  *   [ A  0  ] [dy] = [r2]        K = Q + Gᵀ·diag(w)·G
  * </pre>
- * factored as the Cholesky factor of K (plus a small static shift δ) and, when there are equalities,
- * of the Schur complement S = A·K⁻¹·Aᵀ (plus a shift relative to its diagonal). Each solve is followed
- * by iterative refinement against the unshifted system, which removes the shifts' bias; the shifts
- * only keep semidefinite Q and rank-deficient A factorizable.
+ * It is solved in the equivalent form with K replaced by {@code K + ρ·AᵀA} and r1 by {@code r1 + ρ·Aᵀr2}
+ * (the second block row times ρAᵀ added to the first; same solution, no bias). Why: Q is often singular
+ * (LPs, the free variables of the Maros–Meszaros set), and then K is singular on the directions no
+ * inequality weights, which a small shift makes huge in K⁻¹ and so in A·K⁻¹·Aᵀ, ruining the Schur
+ * complement's accuracy. With the ρ·AᵀA term K is positive definite whenever the KKT matrix is
+ * nonsingular. ρ = 0 (the caller's choice) when Q is evidently positive definite, which keeps a diagonal
+ * K diagonal.
+ *
+ * <p>Factored as the Cholesky factor of K (plus a small static shift δ) and, when there are equalities,
+ * of the Schur complement S = A·K⁻¹·Aᵀ (plus a shift relative to its diagonal, for rank-deficient A).
+ * Each solve is followed by iterative refinement against the unshifted system, which removes the shifts'
+ * bias; the shifts only keep semidefinite blocks factorizable.
  */
 public final class KktSystem {
     /** How much the shift grows when a factorization fails, and how often that is tried. */
     private static final double SHIFT_GROWTH = 1e3;
     private static final int FACTOR_ATTEMPTS = 4;
+    /** The smallest retry shift relative to K's largest diagonal entry: a few rounding errors. */
+    private static final double ROUNDING_SHIFT = 1e-14;
+    /**
+     * Cap on {@link #solveAugmented}'s refinement, which goes on past the requested steps while it still
+     * halves the residual: at a tight final iterate W spans 1e±14 and the reduced system's condition is
+     * near 1/ε, so each step gains only a digit or two, and the backward wants the solve to full accuracy.
+     */
+    private static final int MAX_REFINEMENT_STEPS = 20;
 
     private final Backend backend;
-    private final BatchMatrix Q, G, A;
+    /** Q + ρ·AᵀA: the constant part of K. */
+    private final BatchMatrix Q;
+    private final BatchMatrix G, A;
+    private final double rho;
     private final int m, q;
     private final BatchMatrix K, schurWork, S;
     private final BatchVector w;
-    private final BatchVector rx, ry, ex, ey, gdx;
-    private final double[] shiftK, shiftS, scratch;
+    private final BatchVector rx, ry, ex, ey, gdx, r1rho;
+    private final double[] shiftK, shiftNow, shiftS, scratch;
     private final boolean[] ok, okS, retry;
     private boolean calibrated;
     private final double regularization;
 
     /**
+     * @param Qrho           Q + ρ·AᵀA (Q itself when ρ = 0)
      * @param w              the weights z ⊘ s, read at each {@link #factor}; null when m = 0
      * @param regularization the relative static shift (see {@link SolverOptions#regularization()})
+     * @param rho            the weight ρ of AᵀA in {@code Qrho}; 0 when q = 0
      */
-    KktSystem(Backend backend, BatchMatrix Q, BatchMatrix G, BatchMatrix A, BatchVector w, double regularization) {
+    KktSystem(Backend backend, BatchMatrix Qrho, BatchMatrix G, BatchMatrix A, BatchVector w, double regularization,
+              double rho) {
         this.backend = backend;
-        this.Q = Q;
+        this.Q = Qrho;
+        this.rho = rho;
         this.G = G;
         this.A = A;
         this.w = w;
@@ -53,8 +78,10 @@ public final class KktSystem {
         this.ry = q > 0 ? backend.vector(q, false) : null;
         this.ey = q > 0 ? backend.vector(q, false) : null;
         this.gdx = m > 0 ? backend.vector(m, false) : null;
+        this.r1rho = q > 0 && rho != 0 ? backend.vector(n, false) : null;
         int B = backend.batchSize();
         this.shiftK = new double[B];
+        this.shiftNow = new double[B];
         this.shiftS = new double[B];
         this.scratch = new double[B];
         this.ok = new boolean[B];
@@ -95,7 +122,18 @@ public final class KktSystem {
         for (int attempt = 0; attempt < FACTOR_ATTEMPTS && any(retry); attempt++) {
             backend.setActive(retry);
             backend.formNormalMatrix(Q, G, w, K);
-            backend.addToDiagonal(K, shiftK);
+            System.arraycopy(shiftK, 0, shiftNow, 0, shiftNow.length);
+            if (attempt > 0) {
+                // A failed factorization means rounding errors of about ε·‖K‖, and near the end of a
+                // solve (or of an infeasible problem's divergence) the weights make ‖K‖ far larger
+                // than the δ calibrated at the start; so the retry's shift is also relative to this K.
+                backend.maxDiagonal(K, scratch);
+                for (int i = 0; i < shiftNow.length; i++) {
+                    shiftNow[i] = Math.max(shiftK[i],
+                            ROUNDING_SHIFT * Math.max(scratch[i], 0) * Math.pow(SHIFT_GROWTH, attempt - 1));
+                }
+            }
+            backend.addToDiagonal(K, shiftNow);
             backend.cholesky(K, this.ok);
             if (q > 0) {
                 backend.formSchurComplement(K, A, schurWork, S);
@@ -128,6 +166,21 @@ public final class KktSystem {
      * @param refinementSteps iterative-refinement steps against the unshifted system
      */
     void solve(BatchVector r1, BatchVector r2, BatchVector dx, BatchVector dy, int refinementSteps) {
+        solveEquivalent(withRho(r1, r2), r2, dx, dy, refinementSteps);
+    }
+
+    /** r1 + ρ·Aᵀr2 (in scratch), the first block of the right-hand side of the equivalent system. */
+    private BatchVector withRho(BatchVector r1, BatchVector r2) {
+        if (r1rho == null || r2 == null) {
+            return r1;
+        }
+        backend.copy(r1, r1rho);
+        backend.multiply(A, true, r2, rho, 1, r1rho);
+        return r1rho;
+    }
+
+    /** {@link #solve} for a right-hand side already in the equivalent form. */
+    private void solveEquivalent(BatchVector r1, BatchVector r2, BatchVector dx, BatchVector dy, int refinementSteps) {
         solveShifted(r1, r2, dx, dy);
         for (int step = 0; step < refinementSteps; step++) {
             residual(r1, r2, dx, dy);
@@ -139,7 +192,7 @@ public final class KktSystem {
         }
     }
 
-    /** rx = r1 − (K·dx + Aᵀ·dy), ry = r2 − A·dx, with the true (unshifted) K. */
+    /** rx = r1 − (K·dx + Aᵀ·dy), ry = r2 − A·dx, with the unshifted K (+ ρAᵀA). */
     private void residual(BatchVector r1, BatchVector r2, BatchVector dx, BatchVector dy) {
         backend.copy(r1, rx);
         backend.multiply(Q, false, dx, -1, 1, rx);
@@ -184,6 +237,9 @@ public final class KktSystem {
      * {@code W·(G·dx)} multiplies a huge weight by a tiny, rounding-dominated product; the unreduced
      * residual involves only W⁻¹, which is small there, so refinement restores du to full accuracy.
      * {@code ru} may be null (zero); {@code ry}, {@code dy} are null when q = 0; {@code du} when m = 0.
+     * As in {@link #solve}, the first block row is taken plus ρAᵀ times the last, with Q + ρAᵀA for Q.
+     * Refinement takes at least {@code refinementSteps} steps and goes on while it still pays (see
+     * {@link #MAX_REFINEMENT_STEPS}).
      */
     void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
                         BatchVector dy, int refinementSteps) {
@@ -191,6 +247,7 @@ public final class KktSystem {
             solve(rx, ry, dx, dy, refinementSteps);
             return;
         }
+        rx = withRho(rx, ry);
         if (augX == null) {
             int n = Q.rows();
             augX = backend.vector(n, false);
@@ -207,7 +264,9 @@ public final class KktSystem {
             backend.copy(ru, augRes);
         }
         eliminate(rx, augRes, ry, dx, du, dy);
-        for (int step = 0; step < refinementSteps; step++) {
+        double[] previous = new double[retry.length], current = new double[retry.length];
+        Arrays.fill(previous, Double.POSITIVE_INFINITY);
+        for (int step = 0; step < MAX_REFINEMENT_STEPS; step++) {
             // Residuals of the unreduced system: augX (x rows), augU (u rows), augY (y rows).
             backend.copy(rx, augX);
             backend.multiply(Q, false, dx, -1, 1, augX);
@@ -222,6 +281,10 @@ public final class KktSystem {
                 backend.copy(ry, augY);
                 backend.multiply(A, false, dx, -1, 1, augY);
             }
+            boolean progress = progressing(previous, current);
+            if (step >= refinementSteps && !progress) {
+                break;
+            }
             eliminate(augX, augU, augY, augCx, augCu, augCy);
             backend.axpby(1, augCx, 1, dx);
             backend.axpby(1, augCu, 1, du);
@@ -229,6 +292,32 @@ public final class KktSystem {
                 backend.axpby(1, augCy, 1, dy);
             }
         }
+    }
+
+    /**
+     * Whether refinement still pays: true while some problem's residual (largest of the three blocks)
+     * fell to at most half the previous step's. Problems outside the backend's mask keep 0 and count as
+     * done. Updates {@code previous} to this step's residuals.
+     */
+    private boolean progressing(double[] previous, double[] current) {
+        boolean any = false;
+        double[] block = scratch;
+        Arrays.fill(current, 0);
+        for (BatchVector r : new BatchVector[] {augX, augU, augY}) {
+            if (r == null) {
+                continue;
+            }
+            Arrays.fill(block, 0);
+            backend.normInf(r, block);
+            for (int i = 0; i < current.length; i++) {
+                current[i] = Math.max(current[i], block[i]);
+            }
+        }
+        for (int i = 0; i < current.length; i++) {
+            any |= current[i] > 0 && current[i] <= 0.5 * previous[i];
+            previous[i] = current[i];
+        }
+        return any;
     }
 
     /**
@@ -241,10 +330,63 @@ public final class KktSystem {
         backend.multiplyElements(w, ru, gdx);
         backend.copy(rx, ex);
         backend.multiply(G, true, gdx, 1, 1, ex);
-        solve(ex, ry, dx, dy, 0);
+        solveEquivalent(ex, ry, dx, dy, 0);
         backend.multiply(G, false, dx, 1, 0, du);
         backend.axpby(-1, ru, 1, du);
         backend.multiplyElements(w, du, du);
+    }
+
+    /**
+     * Whether every copy of Q is strictly diagonally dominant with a positive diagonal, hence positive
+     * definite (Gershgorin): then K is too and the ρ·AᵀA term is not needed. O(n²) per copy.
+     */
+    static boolean evidentlyPositiveDefinite(Datum Q) {
+        int n = Q.rows();
+        double[] v = Q.values();
+        for (int copy = 0; copy < Q.copies(); copy++) {
+            int o = Q.offset(copy);
+            for (int r = 0; r < n; r++) {
+                double off = 0;
+                for (int c = 0; c < n; c++) {
+                    off += c == r ? 0 : Math.abs(v[o + r * n + c]);
+                }
+                if (!(v[o + r * n + r] > off)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@code Q + ρ·AᵀA} on the host, shared when both are shared, for {@link #KktSystem}'s first argument. */
+    static Datum addNormalProduct(Datum Q, Datum A, double rho) {
+        int n = Q.rows(), q = A.rows();
+        boolean shared = Q.isShared() && A.isShared();
+        int copies = shared ? 1 : Math.max(Q.copies(), A.copies());
+        double[] out = new double[copies * n * n];
+        for (int copy = 0; copy < copies; copy++) {
+            double[] av = A.values();
+            int oa = A.offset(copy), o = copy * n * n;
+            System.arraycopy(Q.values(), Q.offset(copy), out, o, n * n);
+            // The lower triangle, then mirrored, so that the sum is exactly symmetric.
+            for (int r = 0; r < q; r++) {
+                int row = oa + r * n;
+                for (int i = 0; i < n; i++) {
+                    double a = rho * av[row + i];
+                    if (a != 0) {
+                        for (int j = 0; j <= i; j++) {
+                            out[o + i * n + j] += a * av[row + j];
+                        }
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < i; j++) {
+                    out[o + j * n + i] = out[o + i * n + j];
+                }
+            }
+        }
+        return shared ? Datum.shared(n, n, out) : Datum.batched(copies, n, n, out);
     }
 
     private static boolean any(boolean[] flags) {

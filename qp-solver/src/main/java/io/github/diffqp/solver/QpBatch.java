@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A batch of B convex QPs of one shape,
  * <pre>
- *   minimize ½ xᵀQx + pᵀx   subject to  Gx ≤ h  (m rows),  Ax = b  (q rows),   x ∈ ℝⁿ,
+ *   minimize ½ xᵀQx + pᵀx (+ c0)   subject to  Gx ≤ h  (m rows),  Ax = b  (q rows),   x ∈ ℝⁿ,
  * </pre>
  * each datum per problem or shared by all (see {@link Datum}). Built and validated by
  * {@link #builder()}; an instance is always valid.
@@ -32,6 +32,7 @@ public final class QpBatch {
     private final Datum h;
     private final Datum A;
     private final Datum b;
+    private final Datum c0;
 
     private QpBatch(Builder in) {
         if (in.p == null) {
@@ -64,9 +65,11 @@ public final class QpBatch {
             requireShape("b", b, q, 1);
         }
         this.p = in.p;
+        this.c0 = in.c0 != null ? in.c0 : Datum.sharedVector(new double[1]);
+        requireShape("c0", c0, 1, 1);
         this.size = batchSize(in.size);
-        String[] names = {"Q", "p", "G", "h", "A", "b"};
-        Datum[] data = {Q, p, G, h, A, b};
+        String[] names = {"Q", "p", "G", "h", "A", "b", "c0"};
+        Datum[] data = {Q, p, G, h, A, b, c0};
         for (int k = 0; k < names.length; k++) {
             if (data[k] != null) {
                 requireFinite(names[k], data[k]);
@@ -93,7 +96,7 @@ public final class QpBatch {
         int n = first.n(), m = first.m(), q = first.q();
         double[] Qs = new double[B * n * n], ps = new double[B * n];
         double[] Gs = new double[B * m * n], hs = new double[B * m];
-        double[] As = new double[B * q * n], bs = new double[B * q];
+        double[] As = new double[B * q * n], bs = new double[B * q], c0s = new double[B];
         for (int i = 0; i < B; i++) {
             QpProblem pr = problems.get(i);
             if (pr.n() != n || pr.m() != m || pr.q() != q) {
@@ -106,8 +109,10 @@ public final class QpBatch {
             System.arraycopy(pr.h(), 0, hs, i * m, m);
             System.arraycopy(pr.A(), 0, As, i * q * n, q * n);
             System.arraycopy(pr.b(), 0, bs, i * q, q);
+            c0s[i] = pr.objectiveConstant();
         }
-        Builder bl = builder().Q(Datum.batched(B, n, n, Qs)).p(Datum.batchedVector(B, n, ps));
+        Builder bl = builder().Q(Datum.batched(B, n, n, Qs)).p(Datum.batchedVector(B, n, ps))
+                .objectiveConstant(Datum.batchedVector(B, 1, c0s));
         if (m > 0) {
             bl.G(Datum.batched(B, m, n, Gs)).h(Datum.batchedVector(B, m, hs));
         }
@@ -124,7 +129,7 @@ public final class QpBatch {
         }
         return new QpProblem(n, Q.problem(i), p.problem(i), G == null ? new double[0] : G.problem(i),
                 h == null ? new double[0] : h.problem(i), A == null ? new double[0] : A.problem(i),
-                b == null ? new double[0] : b.problem(i), 0);
+                b == null ? new double[0] : b.problem(i), objectiveConstant(i));
     }
 
     /** The number of problems B. */
@@ -176,18 +181,32 @@ public final class QpBatch {
         return b;
     }
 
+    /**
+     * The objective's constant term c0 (1×1 per problem, or shared), zero when none was given. It does not
+     * change the solution; the solver uses it only so that its relative duality-gap test is not fooled
+     * when c0 cancels the rest of the objective (see {@link SolverOptions#tolerance()}).
+     */
+    public Datum objectiveConstant() {
+        return c0;
+    }
+
+    /** Problem {@code i}'s constant term c0. */
+    public double objectiveConstant(int i) {
+        return c0.get(i, 0, 0);
+    }
+
     private static void requireShape(String name, Datum d, int rows, int cols) {
         if (d.rows() != rows || d.cols() != cols) {
             throw new InvalidProblemException(name, -1, "shape is " + d.rows() + "×" + d.cols() + ", expected "
-                    + rows + "×" + cols + " (n=" + (name.equals("p") ? rows : cols) + ")");
+                    + rows + "×" + cols + (name.equals("c0") ? "" : " (n=" + (name.equals("p") ? rows : cols) + ")"));
         }
     }
 
     private int batchSize(int declared) {
         int found = declared;
         String foundFrom = declared > 0 ? "the declared batch size" : null;
-        String[] names = {"Q", "p", "G", "h", "A", "b"};
-        Datum[] data = {Q, p, G, h, A, b};
+        String[] names = {"Q", "p", "G", "h", "A", "b", "c0"};
+        Datum[] data = {Q, p, G, h, A, b, c0};
         for (int k = 0; k < names.length; k++) {
             Datum d = data[k];
             if (d == null || d.isShared()) {
@@ -242,7 +261,7 @@ public final class QpBatch {
     /** Collects the data of a batch; {@link #build()} validates them. Q may be left out (an LP). */
     public static final class Builder {
         private int size;
-        private Datum Q, p, G, h, A, b;
+        private Datum Q, p, G, h, A, b, c0;
 
         private Builder() {
         }
@@ -286,6 +305,12 @@ public final class QpBatch {
 
         public Builder b(Datum value) {
             this.b = value;
+            return this;
+        }
+
+        /** The objective's constant term, one value per problem ({@code B×1}) or shared ({@code 1×1}). */
+        public Builder objectiveConstant(Datum value) {
+            this.c0 = value;
             return this;
         }
 

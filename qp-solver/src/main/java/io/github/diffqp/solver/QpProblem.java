@@ -61,7 +61,8 @@ public record QpProblem(int n, double[] Q, double[] p, double[] G, double[] h, d
 
     /** This problem as a batch of one, validated. */
     public QpBatch asBatch() {
-        QpBatch.Builder bl = QpBatch.builder().Q(Datum.shared(n, n, Q)).p(Datum.sharedVector(p));
+        QpBatch.Builder bl = QpBatch.builder().Q(Datum.shared(n, n, Q)).p(Datum.sharedVector(p))
+                .objectiveConstant(Datum.sharedVector(new double[] {objectiveConstant}));
         if (m() > 0) {
             bl.G(Datum.shared(m(), n, G)).h(Datum.sharedVector(h));
         }

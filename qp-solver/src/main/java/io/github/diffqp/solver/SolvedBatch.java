@@ -7,6 +7,11 @@ import io.github.diffqp.solver.backend.BatchVector;
  * A solved batch that keeps, on its backend, what differentiation needs: the data, the final iterate
  * (x, s, z = λ, y = ν) and the reduced KKT system factored at it. Nothing per iteration is kept, so
  * memory does not grow with the iteration count. Close it to release the backend.
+ *
+ * <p>The solver works on equilibrated data ({@link BatchData}); the iterate handles given out here are in
+ * the problem's original units, and {@link #solveKkt} solves the original system: the scaled system is
+ * the original one multiplied by {@code diag(D, E, F)} on both sides, so the right-hand side goes in
+ * multiplied by D, E, F and the solution comes out multiplied by them again.
  */
 public final class SolvedBatch implements AutoCloseable {
     private final Backend backend;
@@ -16,9 +21,13 @@ public final class SolvedBatch implements AutoCloseable {
     private final KktSystem kkt;
     private final boolean[] factored;
     private final int refinementSteps;
+    /** The factors between original and scaled units (see {@link Equilibration.Vectors}). */
+    private final Equilibration.Vectors units;
+    /** Scratch for the scaled right-hand side of {@link #solveKkt}, made on its first use. */
+    private BatchVector scaledRx, scaledRu, scaledRy;
 
     SolvedBatch(Backend backend, BatchData data, QpSolution solution, BatchVector x, BatchVector s, BatchVector z,
-                BatchVector y, KktSystem kkt, boolean[] factored, int refinementSteps) {
+                BatchVector y, KktSystem kkt, boolean[] factored, int refinementSteps, Equilibration.Vectors units) {
         this.backend = backend;
         this.data = data;
         this.solution = solution;
@@ -29,6 +38,7 @@ public final class SolvedBatch implements AutoCloseable {
         this.kkt = kkt;
         this.factored = factored;
         this.refinementSteps = refinementSteps;
+        this.units = units;
     }
 
     public QpSolution solution() {
@@ -39,6 +49,7 @@ public final class SolvedBatch implements AutoCloseable {
         return backend;
     }
 
+    /** The data as the solver holds them: equilibrated, with the original batch (see {@link BatchData}). */
     public BatchData data() {
         return data;
     }
@@ -84,7 +95,27 @@ public final class SolvedBatch implements AutoCloseable {
      */
     public void solveKkt(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
                          BatchVector dy) {
-        kkt.solveAugmented(rx, ru, ry, dx, du, dy, refinementSteps);
+        if (scaledRx == null) {
+            scaledRx = backend.vector(rx.length(), false);
+        }
+        backend.multiplyElements(units.d(), rx, scaledRx);
+        if (ru != null) {
+            scaledRu = scaledRu != null ? scaledRu : backend.vector(ru.length(), false);
+            backend.multiplyElements(units.e(), ru, scaledRu);
+        }
+        if (ry != null) {
+            scaledRy = scaledRy != null ? scaledRy : backend.vector(ry.length(), false);
+            backend.multiplyElements(units.f(), ry, scaledRy);
+        }
+        kkt.solveAugmented(scaledRx, ru != null ? scaledRu : null, ry != null ? scaledRy : null, dx, du, dy,
+                refinementSteps);
+        backend.multiplyElements(units.d(), dx, dx);
+        if (du != null) {
+            backend.multiplyElements(units.e(), du, du);
+        }
+        if (dy != null) {
+            backend.multiplyElements(units.f(), dy, dy);
+        }
     }
 
     @Override

@@ -39,7 +39,11 @@ public final class SolverOptions {
         return new SolverOptions(1e-8, 100, "auto", 1e-10, 3);
     }
 
-    /** Relative tolerance on the primal, dual and equality residuals and the duality gap. */
+    /**
+     * Relative tolerance on the primal, dual and equality residuals and the duality gap, all measured in
+     * the problem's own units. The gap is taken relative to the objective with or without its constant
+     * c0 ({@link QpBatch#objectiveConstant()}), whichever is smaller in magnitude.
+     */
     public double tolerance() {
         return tolerance;
     }

@@ -88,6 +88,27 @@ class QpBatchValidationTest {
     }
 
     @Test
+    void objectiveConstantTravelsWithTheProblems() {
+        QpProblem a = new QpProblem(1, new double[] {1}, new double[] {0}, new double[0], new double[0], new double[0],
+                new double[0], -2.5);
+        QpProblem b = new QpProblem(1, new double[] {1}, new double[] {1}, new double[0], new double[0], new double[0],
+                new double[0], 7);
+        QpBatch stacked = QpBatch.stack(List.of(a, b));
+        assertEquals(-2.5, stacked.objectiveConstant(0));
+        assertEquals(7, stacked.objectiveConstant(1));
+        assertEquals(7, stacked.problem(1).objectiveConstant());
+        assertEquals(-2.5, a.asBatch().objectiveConstant(0));
+        assertEquals(0, QpBatch.builder().Q(Q2).p(P2).build().objectiveConstant(0));
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).objectiveConstant(Datum.sharedVector(new double[2])).build(), "c0",
+                -1, "c0: shape is 2×1, expected 1×1");
+        refused(() -> QpBatch.builder().Q(Q2).p(Datum.batchedVector(3, 2, new double[6]))
+                        .objectiveConstant(Datum.batchedVector(2, 1, new double[2])).build(), "c0", -1,
+                "c0: holds 2 problems but p holds 3");
+        refused(() -> QpBatch.builder().Q(Q2).p(P2).objectiveConstant(Datum.sharedVector(new double[] {Double.NaN}))
+                .build(), "c0", -1, "c0: shared value c0[0] is NaN");
+    }
+
+    @Test
     void datumChecksItsLength() {
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> Datum.batched(2, 2, 2, new double[7]));

@@ -23,7 +23,7 @@ final class InteriorPointMethod {
     /** Distance (equilibrated units) beyond which a row's bound barely pulls the starting point. */
     private static final double FAR = 1e3;
     /** Normalized certificate quality that declares a problem infeasible (see {@link #classify}). */
-    private static final double INFEASIBILITY_TOLERANCE = 1e-9;
+    private static final double INFEASIBILITY_TOLERANCE = 1e-8;
 
     private final Backend be;
     private final BatchData data;
@@ -343,6 +343,7 @@ final class InteriorPointMethod {
     private boolean isPrimalInfeasible(int i) {
         double scale = Math.max(zNorm[i], yNorm[i]);
         double certificate = hz[i] + by[i];
+
         return scale > 0 && vNorm[i] <= INFEASIBILITY_TOLERANCE * scale
                 && certificate <= -INFEASIBILITY_TOLERANCE * scale * (1 + Math.max(hNorm[i], bNorm[i]));
     }
@@ -377,11 +378,10 @@ final class InteriorPointMethod {
             takeStep();
             return;
         }
-        // Predictor (affine scaling): complementarity target 0, i.e. r1 = −rd − Gᵀ(w∘rp − z).
-        be.multiplyElements(w, rp, tm);
-        be.axpby(-1, z, 1, tm);
-        be.multiply(G, true, tm, -1, 1, r1);
-        solveForDirection(false);
+        // Predictor (affine scaling): complementarity target 0, i.e. ru = s − rp.
+        be.copy(s, tm);
+        be.axpby(-1, rp, 1, tm);
+        solveForDirection();
         be.maxStep(s, ds, t1);
         be.maxStep(z, dz, t2);
         // μ_aff = (s + α·ds)ᵀ(z + α·dz) / m, expanded so that no shifted copies are needed.
@@ -397,16 +397,16 @@ final class InteriorPointMethod {
                 shift[i] = -sigma * mu;
             }
         }
-        // Corrector: complementarity target σμ minus the second-order term ds∘dz of the predictor.
+        // Corrector: complementarity target σμ minus the predictor's second-order term ds∘dz, i.e.
+        // ru = s − rp + (ds∘dz − σμ) ⊘ z.
         be.multiplyElements(ds, dz, corr);
         be.addScalar(shift, corr);
-        be.divideElements(corr, s, corr);
+        be.divideElements(corr, z, corr);
+        be.copy(s, tm);
+        be.axpby(-1, rp, 1, tm);
+        be.axpby(1, corr, 1, tm);
         be.axpby(-1, rd, 0, r1);
-        be.multiplyElements(w, rp, tm);
-        be.axpby(-1, z, 1, tm);
-        be.axpby(-1, corr, 1, tm);
-        be.multiply(G, true, tm, -1, 1, r1);
-        solveForDirection(true);
+        solveForDirection();
         be.maxStep(s, ds, t1);
         be.maxStep(z, dz, t2);
         for (int i = 0; i < B; i++) {
@@ -416,18 +416,20 @@ final class InteriorPointMethod {
     }
 
     /**
-     * dx, dy from the reduced system, then ds = −rp − G·dx and dz = −z − w∘ds, less corr = (ds∘dz − σμ)⊘s
-     * in the corrector.
+     * The Newton direction from the unreduced system {@code Q·dx + Gᵀ·dz + Aᵀ·dy = r1},
+     * {@code G·dx − W⁻¹·dz = tm}, {@code A·dx = r2}: the linearized complementarity
+     * {@code Z·ds + S·dz = −rc} with {@code ds = −rp − G·dx} substituted, {@code tm = −rp + rc ⊘ z}.
+     * Solving in this form, rather than recovering dz = W·(…) from the reduced one, keeps dz accurate
+     * when W is huge on active rows, which is what lets tight tolerances converge. ds is then taken from
+     * the complementarity row, {@code ds = −(tm + rp) − dz ⊘ w}, not from {@code −rp − G·dx} (equal in
+     * exact arithmetic): so a slack near zero gets {@code ds ≈ −s·(1 + dz/z)} and the step to the boundary
+     * stays near 1; the other form lets rounding in G·dx pin such a slack and stall the method.
      */
-    private void solveForDirection(boolean corrector) {
-        kkt.solve(r1, r2, dx, dy, options.refinementSteps());
-        be.axpby(-1, rp, 0, ds);
-        be.multiply(G, false, dx, -1, 1, ds);
-        be.multiplyElements(w, ds, dz);
-        be.axpby(-1, z, -1, dz);
-        if (corrector) {
-            be.axpby(-1, corr, 1, dz);
-        }
+    private void solveForDirection() {
+        kkt.solveAugmented(r1, tm, r2, dx, dz, dy, options.refinementSteps());
+        be.divideElements(dz, w, ds);
+        be.axpby(-1, tm, -1, ds);
+        be.axpby(-1, rp, 1, ds);
     }
 
     private void takeStep() {

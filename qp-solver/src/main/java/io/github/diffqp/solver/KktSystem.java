@@ -37,6 +37,15 @@ public final class KktSystem {
      * near 1/ε, so each step gains only a digit or two, and the backward wants the solve to full accuracy.
      */
     private static final int MAX_REFINEMENT_STEPS = 20;
+    /**
+     * c in the factored weights {@code w_f = w / (1 + w/c)}, i.e. {@code W_f⁻¹ = W⁻¹ + 1/c}: a static
+     * regularization of the unreduced system's (2,2) block. Why: at tight tolerances W reaches 1e12 and
+     * more on active rows, K = Q + GᵀWG then has a condition near 1/ε and its Cholesky factor, and every
+     * solve with it, loses all accuracy. K is factored with w_f, whose condition stays near c (the data
+     * are equilibrated to unit scale); refinement against the true unreduced system, whose residual
+     * needs only W⁻¹, then converges in a few steps to the unregularized answer.
+     */
+    private static final double WEIGHT_CAP = 1e8;
 
     private final Backend backend;
     /** Q + ρ·AᵀA: the constant part of K. */
@@ -45,7 +54,8 @@ public final class KktSystem {
     private final double rho;
     private final int m, q;
     private final BatchMatrix K, schurWork, S;
-    private final BatchVector w;
+    private final BatchVector w, wFactor;
+    private final double[] ones;
     private final BatchVector rx, ry, ex, ey, gdx, r1rho;
     private final double[] shiftK, shiftNow, shiftS, scratch;
     private final boolean[] ok, okS, retry;
@@ -78,6 +88,7 @@ public final class KktSystem {
         this.ry = q > 0 ? backend.vector(q, false) : null;
         this.ey = q > 0 ? backend.vector(q, false) : null;
         this.gdx = m > 0 ? backend.vector(m, false) : null;
+        this.wFactor = m > 0 ? backend.vector(m, false) : null;
         this.r1rho = q > 0 && rho != 0 ? backend.vector(n, false) : null;
         int B = backend.batchSize();
         this.shiftK = new double[B];
@@ -87,6 +98,18 @@ public final class KktSystem {
         this.ok = new boolean[B];
         this.okS = new boolean[B];
         this.retry = new boolean[B];
+        this.ones = new double[B];
+        Arrays.fill(ones, 1);
+    }
+
+    /** w_f = w ⊘ (1 + w/c) for the active problems (see {@link #WEIGHT_CAP}). */
+    private void capWeights() {
+        if (m == 0) {
+            return;
+        }
+        backend.axpby(1 / WEIGHT_CAP, w, 0, gdx);
+        backend.addScalar(ones, gdx);
+        backend.divideElements(w, gdx, wFactor);
     }
 
     /**
@@ -96,7 +119,8 @@ public final class KktSystem {
      */
     private void calibrateShift(boolean[] active) {
         backend.setActive(active);
-        backend.formNormalMatrix(Q, G, w, K);
+        capWeights();
+        backend.formNormalMatrix(Q, G, wFactor, K);
         backend.maxDiagonal(K, scratch);
         for (int i = 0; i < shiftK.length; i++) {
             if (active[i]) {
@@ -121,7 +145,8 @@ public final class KktSystem {
         System.arraycopy(active, 0, retry, 0, retry.length);
         for (int attempt = 0; attempt < FACTOR_ATTEMPTS && any(retry); attempt++) {
             backend.setActive(retry);
-            backend.formNormalMatrix(Q, G, w, K);
+            capWeights();
+            backend.formNormalMatrix(Q, G, wFactor, K);
             System.arraycopy(shiftK, 0, shiftNow, 0, shiftNow.length);
             if (attempt > 0) {
                 // A failed factorization means rounding errors of about ε·‖K‖, and near the end of a
@@ -198,7 +223,7 @@ public final class KktSystem {
         backend.multiply(Q, false, dx, -1, 1, rx);
         if (m > 0) {
             backend.multiply(G, false, dx, 1, 0, gdx);
-            backend.multiplyElements(w, gdx, gdx);
+            backend.multiplyElements(wFactor, gdx, gdx);
             backend.multiply(G, true, gdx, -1, 1, rx);
         }
         if (q > 0) {
@@ -327,13 +352,13 @@ public final class KktSystem {
      */
     private void eliminate(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
                            BatchVector dy) {
-        backend.multiplyElements(w, ru, gdx);
+        backend.multiplyElements(wFactor, ru, gdx);
         backend.copy(rx, ex);
         backend.multiply(G, true, gdx, 1, 1, ex);
         solveEquivalent(ex, ry, dx, dy, 0);
         backend.multiply(G, false, dx, 1, 0, du);
         backend.axpby(-1, ru, 1, du);
-        backend.multiplyElements(w, du, du);
+        backend.multiplyElements(wFactor, du, du);
     }
 
     /**

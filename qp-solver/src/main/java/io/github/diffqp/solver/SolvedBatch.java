@@ -87,7 +87,7 @@ public final class SolvedBatch implements AutoCloseable {
      * problems set active on the backend:
      * <pre>
      *   [ Q  Gᵀ    Aᵀ ] [dx]   [rx]
-     *   [ G  −W⁻¹  0  ] [du] = [ru]        W = diag(λ ⊘ s)
+     *   [ G  −W⁻¹  0  ] [du] = [ru]        W = diag((λ ⊘ s)³), see LayerForward
      *   [ A  0     0  ] [dy]   [ry]
      * </pre>
      * (the OptNet system with its complementarity rows divided by λ). {@code ru} may be null (zero);

@@ -426,7 +426,7 @@ final class InteriorPointMethod {
      * stays near 1; the other form lets rounding in G·dx pin such a slack and stall the method.
      */
     private void solveForDirection() {
-        kkt.solveAugmented(r1, tm, r2, dx, dz, dy, options.refinementSteps());
+        kkt.solveAugmented(r1, tm, r2, dx, dz, dy, options.refinementSteps(), false);
         be.divideElements(dz, w, ds);
         be.axpby(-1, tm, -1, ds);
         be.axpby(-1, rp, 1, ds);

@@ -263,11 +263,12 @@ public final class KktSystem {
      * residual involves only W⁻¹, which is small there, so refinement restores du to full accuracy.
      * {@code ru} may be null (zero); {@code ry}, {@code dy} are null when q = 0; {@code du} when m = 0.
      * As in {@link #solve}, the first block row is taken plus ρAᵀ times the last, with Q + ρAᵀA for Q.
-     * Refinement takes at least {@code refinementSteps} steps and goes on while it still pays (see
-     * {@link #MAX_REFINEMENT_STEPS}).
+     * Refinement takes {@code refinementSteps} steps; with {@code untilConverged} (the backward, which
+     * wants the solve to full accuracy) it goes on while it still pays (see {@link #MAX_REFINEMENT_STEPS}).
+     * The Newton steps need no more than the fixed count.
      */
     void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
-                        BatchVector dy, int refinementSteps) {
+                        BatchVector dy, int refinementSteps, boolean untilConverged) {
         if (m == 0) {
             solve(rx, ry, dx, dy, refinementSteps);
             return;
@@ -291,7 +292,8 @@ public final class KktSystem {
         eliminate(rx, augRes, ry, dx, du, dy);
         double[] previous = new double[retry.length], current = new double[retry.length];
         Arrays.fill(previous, Double.POSITIVE_INFINITY);
-        for (int step = 0; step < MAX_REFINEMENT_STEPS; step++) {
+        int maxSteps = untilConverged ? MAX_REFINEMENT_STEPS : refinementSteps;
+        for (int step = 0; step < maxSteps; step++) {
             // Residuals of the unreduced system: augX (x rows), augU (u rows), augY (y rows).
             backend.copy(rx, augX);
             backend.multiply(Q, false, dx, -1, 1, augX);
@@ -306,8 +308,7 @@ public final class KktSystem {
                 backend.copy(ry, augY);
                 backend.multiply(A, false, dx, -1, 1, augY);
             }
-            boolean progress = progressing(previous, current);
-            if (step >= refinementSteps && !progress) {
+            if (untilConverged && !progressing(previous, current) && step >= refinementSteps) {
                 break;
             }
             eliminate(augX, augU, augY, augCx, augCu, augCy);

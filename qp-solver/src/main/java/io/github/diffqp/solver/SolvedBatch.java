@@ -108,7 +108,7 @@ public final class SolvedBatch implements AutoCloseable {
             backend.multiplyElements(units.f(), ry, scaledRy);
         }
         kkt.solveAugmented(scaledRx, ru != null ? scaledRu : null, ry != null ? scaledRy : null, dx, du, dy,
-                refinementSteps);
+                refinementSteps, true);
         backend.multiplyElements(units.d(), dx, dx);
         if (du != null) {
             backend.multiplyElements(units.e(), du, du);

@@ -82,7 +82,10 @@ public final class CostModel {
      * small problem, 0.3 flop/ns on the dense work, and no batch overhead for a batch of one, which runs
      * inline. A larger batch forks each of its ~60 operations per iteration over the cores: 50 µs and more
      * per iteration (more on a busy machine), which only large groups amortize. So lone problems stay
-     * alone, and groups of similar small problems merge.
+     * alone, and groups of similar small problems merge. On MicroBatcherBenchmark's lists of 64 problems
+     * with n ≤ 6 (about 2 batches by this model, 6 by exact shape) both took the same time to within the
+     * noise of a shared machine: for such small problems padding is about free on the CPU, and it pays
+     * where batches cost more.
      */
     public static CostModel cpu() {
         return new CostModel(0, 50_000, 8_000, 0.3);

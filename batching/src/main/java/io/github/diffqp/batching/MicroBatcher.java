@@ -404,10 +404,10 @@ public final class MicroBatcher implements AutoCloseable {
         /**
          * How long the oldest queued request may wait for others before its batch is solved anyway. The
          * default, zero, has a free solver take whatever is queued at once, so requests batch up exactly
-         * while the solvers are busy: on the CPU backend that served low concurrency 4 to 7 times faster
-         * (p50) than a 1 ms wait at no cost in throughput (see MicroBatcherBenchmark). A positive wait
-         * trades latency for fuller batches where each batch has a large fixed cost (a launch-bound
-         * accelerator).
+         * while the solvers are busy: on the CPU backend that cut the median latency at 2 concurrent
+         * clients 4 to 10 times against a 1 ms wait, with no loss of throughput at 64
+         * (MicroBatcherBenchmark). A positive wait trades latency for fuller batches where each batch has a
+         * large fixed cost (a launch-bound accelerator).
          */
         public Builder maxWait(Duration value) {
             if (value.isNegative()) {

@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Throughput and latency of the micro-batcher against solving each request alone, under a closed loop of
  * client threads (each sends a request, waits for its answer, sends the next). Not a test: speed is never
- * asserted. Run from the repository root (the modules' own classes come first, so the run measures this
- * working tree whatever the local repository holds):
+ * asserted. Run from the repository root, on the modules' own classes (so the run measures this working
+ * tree, whatever the local Maven repository holds or another build rewrites meanwhile):
  * <pre>
  *   mvn -q -o -pl batching -am test-compile
- *   mvn -q -o -pl batching dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ *   mvn -q -o -pl batching dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test \
+ *       -DexcludeGroupIds=io.github.diffqp
  *   java -cp batching/target/test-classes:batching/target/classes:qp-solver/target/classes:backward/target/classes:\
  * cpu-fallback/target/classes:$(cat batching/target/cp.txt) io.github.diffqp.batching.MicroBatcherBenchmark \
  *       [--clients 2,16,64] [--requests 4000] [--max-wait-us 0] [--solver-threads 1] [--repeats 3]

@@ -94,8 +94,8 @@ public final class CostModel {
     /**
      * A launch-bound accelerator: every batch pays ~60 kernel launches of ~5 µs per iteration whatever
      * its size, per-problem bookkeeping is negligible, batched small-matrix work runs at ~50 flop/ns. An
-     * estimate from the design (no accelerator backend is measured in this build): padding pays
-     * whenever it saves a batch and the padded flops stay below the launches saved.
+     * estimate from the design, not a measurement (the CUDA backend of native-kernels has not been timed
+     * for it): padding pays whenever it saves a batch and the padded flops stay below the launches saved.
      */
     public static CostModel accelerator() {
         return new CostModel(300_000, 300_000, 50, 50);

@@ -78,17 +78,17 @@ public final class CostModel {
     }
 
     /**
-     * The EJML backend, measured on a 2-core machine (n from 3 to 64): about 8 µs per iteration for a lone
-     * small problem, 0.3 flop/ns on the dense work, and no batch overhead for a batch of one, which runs
-     * inline. A larger batch forks each of its ~60 operations per iteration over the cores: 50 µs and more
-     * per iteration (more on a busy machine), which only large groups amortize. So lone problems stay
-     * alone, and groups of similar small problems merge. On MicroBatcherBenchmark's lists of 64 problems
-     * with n ≤ 6 (about 2 batches by this model, 6 by exact shape) both took the same time to within the
-     * noise of a shared machine: for such small problems padding is about free on the CPU, and it pays
-     * where batches cost more.
+     * The EJML backend, measured on a shared 2-core machine (best of repeated solves, n from 3 to 32): about
+     * 5 µs per iteration for a lone small problem, 0.5 to 0.9 flop/ns on the dense work, no batch overhead
+     * for a batch of one, which runs inline, and about 6 µs per iteration for a larger one, which forks
+     * every operation over the cores. Beyond that a problem costs the same in a batch as alone: the
+     * fork–join buys no speed-up there. So lone problems stay alone and groups of similar small problems
+     * merge, which on MicroBatcherBenchmark's lists of 64 problems with n ≤ 6 took as long as packing by
+     * exact shape, to within the noise; both took about twice as long as solving the 64 one by one on one
+     * thread. Batching pays on backends where a batch costs much less than its problems alone.
      */
     public static CostModel cpu() {
-        return new CostModel(0, 50_000, 8_000, 0.3);
+        return new CostModel(0, 6_000, 4_000, 0.6);
     }
 
     /**

@@ -84,8 +84,8 @@ public final class CostModel {
      * every operation over the cores. Beyond that a problem costs the same in a batch as alone: the
      * fork–join buys no speed-up there. So lone problems stay alone and groups of similar small problems
      * merge, which on MicroBatcherBenchmark's lists of 64 problems with n ≤ 6 took as long as packing by
-     * exact shape, to within the noise; both took about twice as long as solving the 64 one by one on one
-     * thread. Batching pays on backends where a batch costs much less than its problems alone.
+     * exact shape, to within the noise; both took two to three times as long as solving the 64 one by one
+     * on one thread. Batching pays on backends where a batch costs much less than its problems alone.
      */
     public static CostModel cpu() {
         return new CostModel(0, 6_000, 4_000, 0.6);

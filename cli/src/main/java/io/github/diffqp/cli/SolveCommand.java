@@ -1,5 +1,6 @@
 package io.github.diffqp.cli;
 
+import io.github.diffqp.batching.Shape;
 import io.github.diffqp.solver.InvalidProblemException;
 import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpProblem;
@@ -27,16 +28,19 @@ import java.util.concurrent.Callable;
  * the solution file is written, atomically, only after everything has succeeded: a failed run leaves
  * no file (and an old file untouched).
  *
- * <p>A batch object is solved as one batch. An array of problems is grouped by shape (n, m, q) and each
- * group solved as one batch; the solution file is then an array in the input order. Gradients of data
- * that are absent (G, h when m = 0; A, b when q = 0) are left out of the file.
+ * <p>A batch object is solved as one batch. An array of problems is packed by the batching module: grouped
+ * by shape (n, m, q), and groups of different shapes padded into one batch where the backend's cost model
+ * says that is cheaper (see {@link io.github.diffqp.batching.Packer}); the solution file is then an array
+ * in the input order, each entry in its problem's own shape. Gradients of data that are absent (G, h when
+ * m = 0; A, b when q = 0) are left out of the file.
  */
 @Command(name = "solve", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {
                 "Solve a problems file and write the solution file; with --grad, also the gradients "
                         + "dQ dp dG dh dA db of the loss whose gradient with respect to x* is given.",
                 "A batch object is solved as one batch; an array of problems is grouped by shape (n, m, q), "
-                        + "one batch per shape, and the solution is an array in the same order."},
+                        + "one batch per shape, shapes padded into a common batch where that is cheaper, and the "
+                        + "solution is an array in the same order."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the solution file was written (problems that were not solved say so in 'status')",
@@ -169,8 +173,9 @@ final class SolveCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         String row = "%-12s%s%n";
         String layout = problems.isBatch()
-                ? "one batch (" + ShapeGroups.Shape.of(problems.batch().problem(0)) + ")"
-                : result.batches() + (result.batches() == 1 ? " batch" : " batches") + " by shape";
+                ? "one batch (" + Shape.of(problems.batch()) + ")"
+                : result.batches() + (result.batches() == 1 ? " batch" : " batches") + " by shape"
+                        + (result.padded() > 0 ? ", " + result.padded() + " padded" : "");
         w.printf(row, "problems", problems.size() + " in " + layout);
         w.printf(row, "backend", provider.name() + " (" + InfoCommand.availability(provider).reason() + ")");
         w.printf(row, "status", RunSummary.statuses(result.status()));

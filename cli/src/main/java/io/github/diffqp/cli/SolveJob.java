@@ -4,6 +4,9 @@ import io.github.diffqp.backward.Gradients;
 import io.github.diffqp.backward.LayerForward;
 import io.github.diffqp.backward.Parameter;
 import io.github.diffqp.backward.QpLayer;
+import io.github.diffqp.batching.CostModel;
+import io.github.diffqp.batching.PackedBatch;
+import io.github.diffqp.batching.Packer;
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpProblem;
@@ -14,6 +17,7 @@ import io.github.diffqp.solver.Status;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -35,9 +39,11 @@ final class SolveJob {
      * @param status     every problem's status, in input order
      * @param iterations every problem's iteration count, in input order
      * @param batches    how many batches were solved
+     * @param padded     how many problems were padded to share a batch with larger ones
      * @param gradients  the gradient keys written (dQ, dp, ...), empty without a backward
      */
-    record Result(SolutionFile file, Status[] status, int[] iterations, int batches, List<String> gradients) {
+    record Result(SolutionFile file, Status[] status, int[] iterations, int batches, int padded,
+                  List<String> gradients) {
     }
 
     /**
@@ -67,52 +73,60 @@ final class SolveJob {
     }
 
     /**
-     * Solves a list of single problems of possibly different shapes: one batch per shape, results put back
-     * in input order. With {@code dlDx} (one array per problem, or null for none) also the backward.
+     * Solves a list of single problems of possibly different shapes, packed into batches by the batching
+     * module's {@link Packer} with the cost model of the backend that runs ({@code options} names it):
+     * one batch per shape, and shapes padded into a common batch where that is cheaper. Results (and, with
+     * {@code dlDx}, one array per problem, the gradients) are cut back to each problem's own shape and put
+     * back in input order.
      */
     static Result solveProblems(List<QpProblem> problems, SolverOptions options, List<double[]> dlDx) {
         int count = problems.size();
         SolutionFile file = SolutionFile.forProblems(count);
         Status[] status = new Status[count];
         int[] iterations = new int[count];
-        List<ShapeGroups.Group> groups = ShapeGroups.of(problems);
-        Set<Parameter> withGradient = EnumSet.noneOf(Parameter.class); // groups without G or A have no dG, dA
-        for (ShapeGroups.Group group : groups) {
-            QpBatch batch = QpBatch.stack(group.members(problems));
-            int[] index = group.indices();
+        List<PackedBatch> batches = new Packer(CostModel.forBackend(options.backend())).pack(problems);
+        Set<Parameter> withGradient = EnumSet.noneOf(Parameter.class); // problems without G or A have no dG, dA
+        int padded = 0;
+        for (PackedBatch pb : batches) {
+            padded += pb.paddedCount();
             if (dlDx == null) {
-                QpSolution solution = QpSolver.solve(batch, options);
-                for (int j = 0; j < index.length; j++) {
-                    entry(file, index[j], solution, j, problems);
+                QpSolution solution = QpSolver.solve(pb.batch(), options);
+                for (int j = 0; j < pb.size(); j++) {
+                    entry(file, pb.index(j), pb.solution(solution, j), problems, status, iterations);
                 }
-                record(solution, index, status, iterations);
                 continue;
             }
-            try (LayerForward forward = new QpLayer(options).forward(batch)) {
+            try (LayerForward forward = new QpLayer(options).forward(pb.batch())) {
                 QpSolution solution = forward.solution();
-                Gradients gradients = forward.backward(stackRows(dlDx, index, batch.n()));
-                for (int j = 0; j < index.length; j++) {
-                    SolutionFile.Entry entry = entry(file, index[j], solution, j, problems);
-                    for (Parameter p : present(gradients)) {
-                        Datum d = gradients.get(p);
+                Gradients gradients = forward.backward(pb.dlDx(dlDx));
+                for (int j = 0; j < pb.size(); j++) {
+                    SolutionFile.Entry entry = entry(file, pb.index(j), pb.solution(solution, j), problems, status,
+                            iterations);
+                    Map<Parameter, Datum> own = pb.gradients(gradients, j);
+                    own.forEach((p, d) -> {
                         if (VECTORS.contains(p)) {
-                            entry.putVector(p.gradientKey(), d.problem(j));
+                            entry.putVector(p.gradientKey(), d.values());
                         } else {
-                            entry.putMatrix(p.gradientKey(), d.problem(j), d.rows(), d.cols());
+                            entry.putMatrix(p.gradientKey(), d.values(), d.rows(), d.cols());
                         }
-                    }
+                    });
+                    withGradient.addAll(own.keySet());
                 }
-                record(solution, index, status, iterations);
-                withGradient.addAll(present(gradients));
             }
         }
-        return new Result(file, status, iterations, groups.size(),
+        return new Result(file, status, iterations, batches.size(), padded,
                 withGradient.stream().map(Parameter::gradientKey).toList());
     }
 
-    private static SolutionFile.Entry entry(SolutionFile file, int index, QpSolution solution, int j,
-                                            List<QpProblem> problems) {
-        SolutionFile.Entry entry = file.set(index, solution, j);
+    /**
+     * Sets entry {@code index} to {@code solution} (that problem alone, in its own shape) and records its
+     * status and iteration count.
+     */
+    private static SolutionFile.Entry entry(SolutionFile file, int index, QpSolution solution, List<QpProblem> problems,
+                                            Status[] status, int[] iterations) {
+        status[index] = solution.status(0);
+        iterations[index] = solution.iterations(0);
+        SolutionFile.Entry entry = file.set(index, solution, 0);
         double constant = problems.get(index).objectiveConstant();
         if (constant != 0) {
             // JSON problems have no constant; problems read from other formats (QPS) may, and their
@@ -122,33 +136,15 @@ final class SolveJob {
         return entry;
     }
 
-    /** The rows of {@code perProblem} at {@code index}, stacked row-major as the layer wants them. */
-    private static double[] stackRows(List<double[]> perProblem, int[] index, int n) {
-        double[] stacked = new double[index.length * n];
-        for (int j = 0; j < index.length; j++) {
-            System.arraycopy(perProblem.get(index[j]), 0, stacked, j * n, n);
-        }
-        return stacked;
-    }
-
-    private static void record(QpSolution solution, int[] index, Status[] status, int[] iterations) {
-        for (int j = 0; j < index.length; j++) {
-            status[index[j]] = solution.status(j);
-            iterations[index[j]] = solution.iterations(j);
-        }
-    }
-
     private static Result result(SolutionFile file, QpSolution solution, int batches, List<String> gradients) {
-        int[] all = new int[solution.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
         Status[] status = new Status[solution.size()];
         int[] iterations = new int[solution.size()];
-        record(solution, all, status, iterations);
-        return new Result(file, status, iterations, batches, gradients);
+        for (int i = 0; i < status.length; i++) {
+            status[i] = solution.status(i);
+            iterations[i] = solution.iterations(i);
+        }
+        return new Result(file, status, iterations, batches, 0, gradients);
     }
-
     /** The parameters that have a gradient (absent data have none), in file order. */
     private static List<Parameter> present(Gradients gradients) {
         return EnumSet.allOf(Parameter.class).stream().filter(gradients::has).toList();

@@ -57,7 +57,7 @@ public final class GradientCheck {
         }
         Map<Parameter, Double> errors = new EnumMap<>(Parameter.class);
         for (Parameter p : Parameter.values()) {
-            Datum d = datum(batch, p);
+            Datum d = p.of(batch);
             if (d == null) {
                 continue;
             }
@@ -102,21 +102,10 @@ public final class GradientCheck {
         return s;
     }
 
-    static Datum datum(QpBatch batch, Parameter p) {
-        return switch (p) {
-            case Q -> batch.Q();
-            case P -> batch.p();
-            case G -> batch.G();
-            case H -> batch.h();
-            case A -> batch.A();
-            case B -> batch.b();
-        };
-    }
-
     private static QpBatch replace(QpBatch batch, Parameter p, UnaryOperator<Datum> change) {
         Datum[] d = new Datum[Parameter.values().length];
         for (Parameter each : Parameter.values()) {
-            Datum value = datum(batch, each);
+            Datum value = each.of(batch);
             d[each.ordinal()] = each == p ? change.apply(value) : value;
         }
         return QpBatch.builder().size(batch.size()).Q(d[0]).p(d[1]).G(d[2]).h(d[3]).A(d[4]).b(d[5]).build();

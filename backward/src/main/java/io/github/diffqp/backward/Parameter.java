@@ -1,5 +1,8 @@
 package io.github.diffqp.backward;
 
+import io.github.diffqp.solver.Datum;
+import io.github.diffqp.solver.QpBatch;
+
 /** The data of a QP that gradients are taken with respect to. */
 public enum Parameter {
     Q("Q"), P("p"), G("G"), H("h"), A("A"), B("b");
@@ -13,6 +16,18 @@ public enum Parameter {
     /** The datum's name as DESIGN.md and the file formats write it: Q, p, G, h, A, b. */
     public String symbol() {
         return symbol;
+    }
+
+    /** This datum of {@code batch}; null when absent (G, h when m = 0; A, b when q = 0). */
+    public Datum of(QpBatch batch) {
+        return switch (this) {
+            case Q -> batch.Q();
+            case P -> batch.p();
+            case G -> batch.G();
+            case H -> batch.h();
+            case A -> batch.A();
+            case B -> batch.b();
+        };
     }
 
     /** The gradient's key in a solution file: dQ, dp, dG, dh, dA, db. */

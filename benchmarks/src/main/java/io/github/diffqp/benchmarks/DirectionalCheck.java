@@ -123,7 +123,7 @@ public final class DirectionalCheck {
         Map<Parameter, double[]> values = new EnumMap<>(Parameter.class); // {analytic, finite difference}
         double largest = 0;
         for (Parameter p : Parameter.values()) {
-            Datum d = datum(sub, p);
+            Datum d = p.of(sub);
             if (d == null) {
                 continue;
             }
@@ -154,7 +154,7 @@ public final class DirectionalCheck {
         }
         Datum[] d = new Datum[Parameter.values().length];
         for (Parameter p : Parameter.values()) {
-            Datum full = datum(batch, p);
+            Datum full = p.of(batch);
             d[p.ordinal()] = full == null || full.isShared() ? full : Datum.batched(count, full.rows(), full.cols(),
                     Arrays.copyOfRange(full.values(), from * full.stride(), (from + count) * full.stride()));
         }
@@ -208,24 +208,13 @@ public final class DirectionalCheck {
     private static QpBatch replace(QpBatch batch, Parameter which, Datum value) {
         Datum[] d = new Datum[Parameter.values().length];
         for (Parameter p : Parameter.values()) {
-            d[p.ordinal()] = p == which ? value : datum(batch, p);
+            d[p.ordinal()] = p == which ? value : p.of(batch);
         }
         return build(batch.size(), d);
     }
 
     private static QpBatch build(int size, Datum[] d) {
         return QpBatch.builder().size(size).Q(d[0]).p(d[1]).G(d[2]).h(d[3]).A(d[4]).b(d[5]).build();
-    }
-
-    static Datum datum(QpBatch batch, Parameter p) {
-        return switch (p) {
-            case Q -> batch.Q();
-            case P -> batch.p();
-            case G -> batch.G();
-            case H -> batch.h();
-            case A -> batch.A();
-            case B -> batch.b();
-        };
     }
 
     private static double dot(double[] a, double[] b) {

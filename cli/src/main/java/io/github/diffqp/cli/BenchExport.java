@@ -81,7 +81,7 @@ final class BenchExport {
             entry.put("q", c.q());
             ArrayNode shared = entry.putArray("shared");
             for (Parameter p : Parameter.values()) {
-                Datum d = datum(c, p);
+                Datum d = p.of(c.batch());
                 if (d != null && d.isShared()) {
                     shared.add(p.symbol());
                 }
@@ -124,16 +124,5 @@ final class BenchExport {
         } else {
             entry.putNull(key);
         }
-    }
-
-    private static Datum datum(BenchCase c, Parameter p) {
-        return switch (p) {
-            case Q -> c.batch().Q();
-            case P -> c.batch().p();
-            case G -> c.batch().G();
-            case H -> c.batch().h();
-            case A -> c.batch().A();
-            case B -> c.batch().b();
-        };
     }
 }

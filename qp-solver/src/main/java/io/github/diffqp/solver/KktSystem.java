@@ -56,6 +56,8 @@ public final class KktSystem {
     private final BatchMatrix K, schurWork, S;
     private final BatchVector w, wFactor;
     private final double[] ones;
+    /** Per-problem residual norms of the last two refinement steps (see {@link #progressing}). */
+    private final double[] previousResidual, currentResidual;
     private final BatchVector rx, ry, ex, ey, gdx, r1rho;
     private final double[] shiftK, shiftNow, shiftS, scratch;
     private final boolean[] ok, okS, retry;
@@ -99,6 +101,8 @@ public final class KktSystem {
         this.okS = new boolean[B];
         this.retry = new boolean[B];
         this.ones = new double[B];
+        this.previousResidual = new double[B];
+        this.currentResidual = new double[B];
         Arrays.fill(ones, 1);
     }
 
@@ -290,8 +294,7 @@ public final class KktSystem {
             backend.copy(ru, augRes);
         }
         eliminate(rx, augRes, ry, dx, du, dy);
-        double[] previous = new double[retry.length], current = new double[retry.length];
-        Arrays.fill(previous, Double.POSITIVE_INFINITY);
+        Arrays.fill(previousResidual, Double.POSITIVE_INFINITY);
         int maxSteps = untilConverged ? MAX_REFINEMENT_STEPS : refinementSteps;
         for (int step = 0; step < maxSteps; step++) {
             // Residuals of the unreduced system: augX (x rows), augU (u rows), augY (y rows).
@@ -308,7 +311,7 @@ public final class KktSystem {
                 backend.copy(ry, augY);
                 backend.multiply(A, false, dx, -1, 1, augY);
             }
-            if (untilConverged && !progressing(previous, current) && step >= refinementSteps) {
+            if (untilConverged && !progressing(previousResidual, currentResidual) && step >= refinementSteps) {
                 break;
             }
             eliminate(augX, augU, augY, augCx, augCu, augCy);

@@ -145,7 +145,7 @@ final class InteriorPointMethod {
     }
 
     /** Runs the method to the end for every problem; the backend stays open in the result. */
-    SolvedBatch run() {
+    SolvedBatch run(boolean factorAtSolution) {
         Arrays.fill(active, true);
         be.setActive(active);
         unscaledNorm(p, units.dInverse(), un, pNorm);
@@ -171,7 +171,7 @@ final class InteriorPointMethod {
                 }
             }
         }
-        return finish();
+        return finish(factorAtSolution);
     }
 
     /**
@@ -467,22 +467,24 @@ final class InteriorPointMethod {
      * Factors the KKT system at the final (scaled) iterate, for the backward, and maps the iterate back to
      * the original units: {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂ / c, ν = F·ν̂ / c}.
      */
-    private SolvedBatch finish() {
+    private SolvedBatch finish(boolean factorAtSolution) {
         Arrays.fill(active, true);
         be.setActive(active);
-        if (m > 0) {
-            // The backward's weights: (λ/s)³ rather than λ/s. On the central path λ/s is λ²/μ on an active
-            // row and μ/s² on an inactive one, so the derivative at the final iterate is that of the
-            // barrier-smoothed problem, off the true derivative by O(1/w) and O(w) there (seen: 30% on a
-            // row with λ ≈ 1e-4 at tolerance 1e-8). Cubing is the same iterate seen at a far smaller μ
-            // (μ³/λ⁴ and μ³/s⁴): active rows become hard, inactive ones vanish, and a weakly active row
-            // (λ ≈ s, w ≈ 1) keeps its middle value. The regularized solve takes the extreme weights.
-            be.divideElements(z, s, w);
-            be.multiplyElements(w, w, tm);
-            be.multiplyElements(tm, w, w);
-        }
         boolean[] factored = new boolean[B];
-        kkt.factor(active, factored);
+        if (factorAtSolution) {
+            if (m > 0) {
+                // The backward's weights: (λ/s)³ rather than λ/s. On the central path λ/s is λ²/μ on an active row
+                // and μ/s² on an inactive one, so the derivative at the final iterate is that of the barrier-
+                // smoothed problem, off the true derivative by O(1/w) and O(w) there (seen: 30% on a row with λ ≈
+                // 1e-4 at tolerance 1e-8). Cubing is the same iterate seen at a far smaller μ (μ³/λ⁴ and μ³/s⁴):
+                // active rows become hard, inactive ones vanish, and a weakly active row (λ ≈ s, w ≈ 1) keeps its
+                // middle value. The regularized solve takes the extreme weights.
+                be.divideElements(z, s, w);
+                be.multiplyElements(w, w, tm);
+                be.multiplyElements(tm, w, w);
+            }
+            kkt.factor(active, factored);
+        }
         be.setActive(active);
         BatchVector xOut = unscaled(x, units.d());
         BatchVector sOut = m > 0 ? unscaled(s, units.eInverse()) : null;

@@ -24,7 +24,8 @@ public final class QpSolver {
     }
 
     public static QpSolution solve(QpBatch batch, SolverOptions options) {
-        try (SolvedBatch solved = solveAndKeep(batch, options)) {
+        // No differentiation follows, so the factorization at the solution is not made.
+        try (SolvedBatch solved = run(batch, options, false)) {
             return solved.solution();
         }
     }
@@ -34,9 +35,13 @@ public final class QpSolver {
      * The caller closes the result.
      */
     public static SolvedBatch solveAndKeep(QpBatch batch, SolverOptions options) {
+        return run(batch, options, true);
+    }
+
+    private static SolvedBatch run(QpBatch batch, SolverOptions options, boolean factorAtSolution) {
         Backend backend = Backends.select(options.backend()).create(batch.size());
         try {
-            return new InteriorPointMethod(batch, options, backend).run();
+            return new InteriorPointMethod(batch, options, backend).run(factorAtSolution);
         } catch (RuntimeException | Error e) {
             backend.close();
             throw e;

@@ -139,6 +139,10 @@ public final class LayerForward implements AutoCloseable {
      * {@code ry = −(dA·x − db)}.
      */
     public double[] jvp(Datum dQ, Datum dp, Datum dG, Datum dh, Datum dA, Datum db) {
+        Datum[] directions = {dQ, dp, dG, dh, dA, db};
+        for (Parameter p : Parameter.values()) {
+            requireShapedLike(p, directions[p.ordinal()]);
+        }
         be.setActive(usable);
         BatchVector r1 = be.vector(n, false);
         BatchVector x = solved.x();
@@ -200,6 +204,25 @@ public final class LayerForward implements AutoCloseable {
             s[i] = solved.solution().status(i);
         }
         return s;
+    }
+
+    /** A direction must have its datum's shape, and be shared or hold one copy per problem. */
+    private void requireShapedLike(Parameter p, Datum direction) {
+        if (direction == null) {
+            return;
+        }
+        Datum datum = p.of(batch);
+        String name = "d" + p.symbol();
+        if (datum == null) {
+            throw new IllegalArgumentException(name + ": the batch has no " + p.symbol() + " to move");
+        }
+        if (direction.rows() != datum.rows() || direction.cols() != datum.cols()) {
+            throw new IllegalArgumentException(name + ": shape is " + direction.rows() + "×" + direction.cols()
+                    + ", expected " + datum.rows() + "×" + datum.cols() + " like " + p.symbol());
+        }
+        if (!direction.isShared() && direction.batchSize() != B) {
+            throw new IllegalArgumentException(name + ": holds " + direction.batchSize() + " problems, the batch " + B);
+        }
     }
 
     private static void requireLength(String name, double[] v, int expected) {

@@ -223,6 +223,25 @@ class BackwardTest {
     }
 
     @Test
+    void jvpRefusesMisshapenDirections() {
+        QpBatch batch = mixedBatch(new Random(28), 2, 4, 4, 0, true);
+        try (LayerForward f = new QpLayer().forward(batch)) {
+            IllegalArgumentException wrongShape = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> f.jvp(null, Datum.sharedVector(new double[3]), null, null, null, null));
+            assertEquals("dp: shape is 3×1, expected 4×1 like p", wrongShape.getMessage());
+            IllegalArgumentException wrongBatch = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> f.jvp(null, Datum.batchedVector(3, 4, new double[12]), null, null, null, null));
+            assertEquals("dp: holds 3 problems, the batch 2", wrongBatch.getMessage());
+            IllegalArgumentException absent = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> f.jvp(null, null, null, null, null, Datum.sharedVector(new double[1])));
+            assertEquals("db: shape is 1×1, expected 0×1 like b", absent.getMessage());
+        }
+    }
+
+    @Test
     void onlyTheRequestedGradientsAreComputed() {
         QpBatch batch = mixedBatch(new Random(26), 2, 4, 4, 1, true);
         try (LayerForward f = new QpLayer().forward(batch)) {

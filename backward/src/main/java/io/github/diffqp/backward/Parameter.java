@@ -30,6 +30,11 @@ public enum Parameter {
         };
     }
 
+    /** Whether the datum is a vector (p, h, b) rather than a matrix (Q, G, A). */
+    public boolean isVector() {
+        return this == P || this == H || this == B;
+    }
+
     /** The gradient's key in a solution file: dQ, dp, dG, dh, dA, db. */
     public String gradientKey() {
         return "d" + symbol;

@@ -16,9 +16,7 @@ import io.github.diffqp.solver.SolverOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code diffqp bench --export DIR}: the comparison's cases as files, for the peers outside the JVM
@@ -39,7 +37,6 @@ final class BenchExport {
     static final String MANIFEST = "manifest.json";
 
     /** p, h and b are vectors; the rest are matrices (a one-column G is still a matrix in the file). */
-    private static final Set<Parameter> VECTORS = EnumSet.of(Parameter.P, Parameter.H, Parameter.B);
 
     private BenchExport() {
     }
@@ -101,19 +98,7 @@ final class BenchExport {
     static SolutionFile solutionFile(BenchCase c, SolverOptions options) {
         try (LayerForward forward = new QpLayer(options).forward(c.batch())) {
             Gradients gradients = forward.backward(c.dlDx());
-            SolutionFile file = SolutionFile.forBatch(forward.solution());
-            for (Parameter p : Parameter.values()) {
-                if (!gradients.has(p)) {
-                    continue;
-                }
-                Datum d = gradients.get(p);
-                int batchAxis = d.isShared() ? 0 : d.batchSize();
-                if (VECTORS.contains(p)) {
-                    file.putVector(p.gradientKey(), d.values(), batchAxis, d.rows());
-                } else {
-                    file.putMatrix(p.gradientKey(), d.values(), batchAxis, d.rows(), d.cols());
-                }
-            }
+            SolutionFile file = SolutionFile.forBatch(forward.solution()).putGradients(gradients);
             return file;
         }
     }

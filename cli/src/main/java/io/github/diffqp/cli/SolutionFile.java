@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.diffqp.backward.Gradients;
+import io.github.diffqp.backward.Parameter;
+import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.QpSolution;
 
 import java.io.IOException;
@@ -116,6 +119,26 @@ public final class SolutionFile {
     }
 
     // ---- the batch form ----
+
+    /**
+     * Adds every gradient present, keyed dQ dp dG dh dA db, each shaped like its datum: a shared datum's
+     * (summed) gradient without the batch axis. Batch form only.
+     */
+    public SolutionFile putGradients(Gradients gradients) {
+        for (Parameter p : Parameter.values()) {
+            if (!gradients.has(p)) {
+                continue;
+            }
+            Datum d = gradients.get(p);
+            int batchAxis = d.isShared() ? 0 : d.batchSize();
+            if (p.isVector()) {
+                putVector(p.gradientKey(), d.values(), batchAxis, d.rows());
+            } else {
+                putMatrix(p.gradientKey(), d.values(), batchAxis, d.rows(), d.cols());
+            }
+        }
+        return this;
+    }
 
     /**
      * Adds an extra array of matrices: {@code [batch][rows][cols]}, or {@code [rows][cols]} when

@@ -27,7 +27,6 @@ import java.util.Set;
  */
 final class SolveJob {
     /** p, h and b are vectors; the rest are matrices (a one-column G is still a matrix in the file). */
-    private static final Set<Parameter> VECTORS = EnumSet.of(Parameter.P, Parameter.H, Parameter.B);
 
     private SolveJob() {
     }
@@ -58,16 +57,7 @@ final class SolveJob {
         try (LayerForward forward = new QpLayer(options).forward(batch)) {
             QpSolution solution = forward.solution();
             Gradients gradients = forward.backward(dlDx);
-            SolutionFile file = SolutionFile.forBatch(solution);
-            for (Parameter p : present(gradients)) {
-                Datum d = gradients.get(p);
-                int batchAxis = d.isShared() ? 0 : d.batchSize();
-                if (VECTORS.contains(p)) {
-                    file.putVector(p.gradientKey(), d.values(), batchAxis, d.rows());
-                } else {
-                    file.putMatrix(p.gradientKey(), d.values(), batchAxis, d.rows(), d.cols());
-                }
-            }
+            SolutionFile file = SolutionFile.forBatch(solution).putGradients(gradients);
             return result(file, solution, 1, keys(gradients));
         }
     }
@@ -104,7 +94,7 @@ final class SolveJob {
                             iterations);
                     Map<Parameter, Datum> own = pb.gradients(gradients, j);
                     own.forEach((p, d) -> {
-                        if (VECTORS.contains(p)) {
+                        if (p.isVector()) {
                             entry.putVector(p.gradientKey(), d.values());
                         } else {
                             entry.putMatrix(p.gradientKey(), d.values(), d.rows(), d.cols());

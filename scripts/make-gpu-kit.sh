@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prepares gpu-kit/: everything scripts/gpu-suite.sh needs on a GPU machine that has no Java and no
-# network (DESIGN.md §9): a jlink'ed Java runtime, the diffqp jar, native-kernels' test classes and the
+# network (docs/DESIGN.md §9.2): a jlink'ed Java runtime, the diffqp jar, native-kernels' test classes and the
 # JUnit console launcher. Run it here (with Maven, a JDK 17 and the local repository); copy or carry
 # gpu-kit/ (ignored by git) with the working tree to the GPU machine; run scripts/gpu-suite.sh there.
 #

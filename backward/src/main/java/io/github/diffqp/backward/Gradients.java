@@ -15,10 +15,12 @@ import java.util.Map;
 public final class Gradients {
     private final Map<Parameter, Datum> values;
     private final Status[] status;
+    private final boolean[] degenerate;
 
-    Gradients(Map<Parameter, Datum> values, Status[] status) {
+    Gradients(Map<Parameter, Datum> values, Status[] status, boolean[] degenerate) {
         this.values = new EnumMap<>(values);
         this.status = status;
+        this.degenerate = degenerate;
     }
 
     /** The gradient with respect to {@code parameter}, or null when it was not requested or is absent. */
@@ -33,5 +35,14 @@ public final class Gradients {
     /** The forward status of problem {@code i}: the flag on its gradients. */
     public Status status(int i) {
         return status[i];
+    }
+
+    /**
+     * Whether problem {@code i} is degenerate at its solution (docs/DESIGN.md §2.6): its derivative does not
+     * exist, and its gradients are the documented element of the generalized Jacobian (every tight row kept
+     * binding; least-norm multipliers over dependent rows). A training loop may skip or down-weight them.
+     */
+    public boolean degenerate(int i) {
+        return degenerate[i];
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A solved batch held for differentiation (DESIGN.md §3). The backward solves the transposed
+ * A solved batch held for differentiation (docs/DESIGN.md §3). The backward solves the transposed
  * differentiated KKT system at the solution, which reduces to the forward's own reduced system
  * <pre>
  *   [ K  Aᵀ ] [d_x]   [ −g ]        K = Q + Gᵀ·W·G,   u = W·G·d_x,   W below
@@ -26,14 +26,12 @@ import java.util.Set;
  * and reuses the factorization the forward kept, then assembles
  * {@code ∂p = d_x, ∂Q = ½(d_x xᵀ + x d_xᵀ), ∂h = −u, ∂G = u xᵀ + λ d_xᵀ, ∂b = −d_ν, ∂A = d_ν xᵀ + ν d_xᵀ}.
  *
- * <p>The weights are {@code W = diag((λ/s)³)} at the final iterate, not λ/s: λ/s would give the
- * derivative of the barrier-smoothed problem at the final μ, off the true one by O(s/λ) on active and
- * O(λ/s) on inactive rows (30% seen on a row with λ ≈ 1e-4 at tolerance 1e-8); cubing reads the same
- * iterate as if μ were far smaller, so where the final iterate separates active (λ ≫ s) from inactive
- * (s ≫ λ) rows the result is the exact derivative of x*. A weakly active row (λ ≈ s, both small: no
- * derivative exists in the limit) keeps a weight near 1, a finite value between the two one-sided
- * derivatives. Where a row is still undecided at the default tolerance, a tighter one (1e-10) decides
- * it. No clamping of λ or s is applied.
+ * <p>The weights (§3.2): for a polished problem, those of its active-set solve, W⁻¹ = 0 on active and W = 0
+ * on inactive rows, so the system is the active set's KKT system and the result is the exact derivative of
+ * x* (for a degenerate problem, the documented element of the generalized Jacobian, §2.6). For a problem
+ * whose polish was rejected, {@code W = diag((λ/s)³)} at the final iterate: λ/s would give the derivative
+ * of the barrier-smoothed problem at the final μ, off by O(s/λ) on active and O(λ/s) on inactive rows;
+ * cubing reads the iterate as if μ were far smaller.
  */
 public final class LayerForward implements AutoCloseable {
     private final SolvedBatch solved;
@@ -129,7 +127,7 @@ public final class LayerForward implements AutoCloseable {
             be.addOuterProduct(solved.nu(), dx, 1, dA);
             out.put(Parameter.A, read(dA));
         }
-        return new Gradients(out, statuses());
+        return new Gradients(out, statuses(), degenerateFlags());
     }
 
     /**
@@ -204,6 +202,14 @@ public final class LayerForward implements AutoCloseable {
             s[i] = solved.solution().status(i);
         }
         return s;
+    }
+
+    private boolean[] degenerateFlags() {
+        boolean[] flags = new boolean[B];
+        for (int i = 0; i < B; i++) {
+            flags[i] = solved.solution().degenerate(i);
+        }
+        return flags;
     }
 
     /** A direction must have its datum's shape, and be shared or hold one copy per problem. */

@@ -13,7 +13,7 @@ public enum Parameter {
         this.symbol = symbol;
     }
 
-    /** The datum's name as DESIGN.md and the file formats write it: Q, p, G, h, A, b. */
+    /** The datum's name as docs/DESIGN.md (§1, §6) and the file formats write it: Q, p, G, h, A, b. */
     public String symbol() {
         return symbol;
     }

@@ -107,7 +107,8 @@ public final class Padding {
                 Arrays.copyOf(padded.slack(i), own.m()), new double[] {padded.objective(i)},
                 new Status[] {padded.status(i)}, new int[] {padded.iterations(i)},
                 new double[] {padded.primalResidual(i)}, new double[] {padded.dualResidual(i)},
-                new double[] {padded.gap(i)});
+                new double[] {padded.gap(i)}, new boolean[] {padded.polished(i)},
+                new boolean[] {padded.degenerate(i)});
     }
 
     /**

@@ -1,5 +1,5 @@
 /**
- * Batching for inference (DESIGN.md §5, {@code batching/}).
+ * Batching for inference (docs/DESIGN.md §5.2–§5.4, {@code batching/}).
  *
  * <ul>
  *   <li>{@link io.github.diffqp.batching.Packer} groups problems of mixed shapes into batches: by exact

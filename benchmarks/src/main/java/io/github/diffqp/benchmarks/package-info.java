@@ -1,5 +1,5 @@
 /**
- * Benchmarks of DiffQP and the side-by-side comparison with peer solvers (DESIGN.md §5, §8).
+ * Benchmarks of DiffQP and the side-by-side comparison with peer solvers (docs/DESIGN.md §5.1, §8.3).
  *
  * <ul>
  *   <li>{@link io.github.diffqp.benchmarks.Cases}: the workloads (random QPs, the Sudoku layer's shape,

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A gradient file (DESIGN.md section 6): the loss gradient with respect to the solution,
+ * A gradient file (docs/DESIGN.md §6.4): the loss gradient with respect to the solution,
  * {@code {"dl_dx": [B][n]}}, read against the shape of the problems it belongs to.
  *
  * <ul>

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code diffqp} command: {@code java -jar diffqp.jar <command>} (DESIGN.md section 6).
+ * The {@code diffqp} command: {@code java -jar diffqp.jar <command>} (docs/DESIGN.md §6.1).
  *
  * <pre>{@code
  * int code = Main.run("solve", "--in", "problems.json", "--out", "solution.json");

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A problems file (DESIGN.md section 6), read into either a {@link QpBatch} or a list of
+ * A problems file (docs/DESIGN.md §6.2), read into either a {@link QpBatch} or a list of
  * {@link QpProblem}s.
  *
  * <p>The file is one of:

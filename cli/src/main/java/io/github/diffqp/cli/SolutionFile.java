@@ -16,12 +16,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A solution file (DESIGN.md section 6), assembled in memory and then written atomically.
+ * A solution file (docs/DESIGN.md §6.3), assembled in memory and then written atomically.
  *
  * <p>For a batch of B problems it is one JSON object with {@code x [B][n]}, {@code lambda [B][m]},
  * {@code nu [B][q]}, {@code objective [B]}, {@code status [B]} (the {@link io.github.diffqp.solver.Status}
  * labels), {@code iterations [B]}, {@code slack [B][m]}, {@code primal_residual [B]},
- * {@code dual_residual [B]} and {@code gap [B]}, in that order, followed by any extra arrays added with
+ * {@code dual_residual [B]}, {@code gap [B]}, {@code polished [B]} and {@code degenerate [B]} (booleans:
+ * {@link io.github.diffqp.solver.QpSolution#polished}, {@link io.github.diffqp.solver.QpSolution#degenerate}),
+ * in that order, followed by any extra arrays added with
  * {@link #putMatrix}, {@link #putVector} and {@link #putPerProblem} (the gradients {@code dQ dp dG dh dA
  * db}, each shaped like its input: a shared datum's gradient has no batch axis).
  *
@@ -42,7 +44,7 @@ import java.util.Set;
 public final class SolutionFile {
     /** The keys every solution object has, in the order they are written. */
     public static final List<String> STANDARD_KEYS = List.of("x", "lambda", "nu", "objective", "status", "iterations",
-            "slack", "primal_residual", "dual_residual", "gap");
+            "slack", "primal_residual", "dual_residual", "gap", "polished", "degenerate");
     private static final Set<String> RESERVED = Set.copyOf(STANDARD_KEYS);
 
     private final int size;
@@ -64,10 +66,12 @@ public final class SolutionFile {
         root.set("nu", Trees.nested(solution.nu(), 0, B, q));
         double[] objective = new double[B], primal = new double[B], dual = new double[B], gap = new double[B];
         int[] iterations = new int[B];
-        ArrayNode status = root.arrayNode(B);
+        ArrayNode status = root.arrayNode(B), polished = root.arrayNode(B), degenerate = root.arrayNode(B);
         for (int i = 0; i < B; i++) {
             objective[i] = solution.objective(i);
             status.add(solution.status(i).label());
+            polished.add(solution.polished(i));
+            degenerate.add(solution.degenerate(i));
             iterations[i] = solution.iterations(i);
             primal[i] = solution.primalResidual(i);
             dual[i] = solution.dualResidual(i);
@@ -80,6 +84,8 @@ public final class SolutionFile {
         root.set("primal_residual", Trees.nested(primal, 0, B));
         root.set("dual_residual", Trees.nested(dual, 0, B));
         root.set("gap", Trees.nested(gap, 0, B));
+        root.set("polished", polished);
+        root.set("degenerate", degenerate);
         return new SolutionFile(B, root, null);
     }
 
@@ -277,6 +283,8 @@ public final class SolutionFile {
             object.put("primal_residual", s.primalResidual(i));
             object.put("dual_residual", s.dualResidual(i));
             object.put("gap", s.gap(i));
+            object.put("polished", s.polished(i));
+            object.put("degenerate", s.degenerate(i));
         }
 
         /** Adds an extra {@code [rows][cols]} matrix, e.g. a gradient {@code dG}. */

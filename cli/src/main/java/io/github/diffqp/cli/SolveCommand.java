@@ -80,6 +80,11 @@ final class SolveCommand implements Callable<Integer> {
             description = "iteration limit per problem, at least 1 (default: ${DEFAULT-VALUE})")
     int maxIterations;
 
+    @Option(names = "--no-polish", negatable = false,
+            description = "keep the interior-point answer, accurate to --tol only, instead of the exact solution "
+                    + "of its active set (see docs/DESIGN.md §2.5); for comparisons")
+    boolean noPolish;
+
     @Override
     public Integer call() {
         long start = System.nanoTime();
@@ -119,7 +124,7 @@ final class SolveCommand implements Callable<Integer> {
         if (maxIterations < 1) {
             throw new ParameterException(spec.commandLine(), "--max-iter must be at least 1, got " + maxIterations);
         }
-        return SolverOptions.defaults().withTolerance(tolerance).withMaxIterations(maxIterations);
+        return SolverOptions.defaults().withTolerance(tolerance).withMaxIterations(maxIterations).withPolish(!noPolish);
     }
 
     /** Catches a bad --out before the solve rather than after it, when the work would be lost. */

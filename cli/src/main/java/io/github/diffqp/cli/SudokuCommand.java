@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code diffqp sudoku}: OptNet's Sudoku constraint-learning demo (DESIGN.md §7). Trains the layer's A
+ * {@code diffqp sudoku}: OptNet's Sudoku constraint-learning demo (docs/DESIGN.md §7). Trains the layer's A
  * from solved boards alone, reports loss, test error and exact share per epoch, draws a plot, shows a
  * solved test board, checks the learned constraints on true solutions, and ends with one
  * machine-readable {@code result:} line.

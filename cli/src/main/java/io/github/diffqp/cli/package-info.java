@@ -1,5 +1,5 @@
 /**
- * The {@code diffqp} command line and its JSON files (DESIGN.md section 6).
+ * The {@code diffqp} command line and its JSON files (docs/DESIGN.md §6).
  *
  * <ul>
  *   <li>{@link io.github.diffqp.cli.ProblemFile}: a problems file, one batch object with shared or

@@ -32,13 +32,15 @@ class SolutionFileTest {
                 new int[] {12, 100},
                 new double[] {1e-10, 2e-3},               // primal residual
                 new double[] {3e-11, 4e-3},               // dual residual
-                new double[] {5e-12, 6e-3});              // gap
+                new double[] {5e-12, 6e-3},               // gap
+                new boolean[] {true, false},              // polished
+                new boolean[] {false, true});             // degenerate
     }
 
     static QpSolution single(double x, Status status) {
         return new QpSolution(1, 1, 0, 0, new double[] {x}, new double[0], new double[0], new double[0],
                 new double[] {x * x}, new Status[] {status}, new int[] {3}, new double[] {0}, new double[] {0},
-                new double[] {0});
+                new double[] {0}, new boolean[1], new boolean[1]);
     }
 
     @Test
@@ -103,7 +105,7 @@ class SolutionFileTest {
     void emptyBlocksKeepTheirBatchAxis() {
         QpSolution s = new QpSolution(2, 1, 0, 0, new double[] {1, 2}, new double[0], new double[0], new double[0],
                 new double[] {0, 0}, new Status[] {Status.SOLVED, Status.SOLVED}, new int[] {1, 1}, new double[2],
-                new double[2], new double[2]);
+                new double[2], new double[2], new boolean[2], new boolean[2]);
         JsonNode root = SolutionFile.forBatch(s).toTree();
         assertEquals(2, root.get("lambda").size());
         assertEquals(0, root.get("lambda").get(0).size());
@@ -114,7 +116,7 @@ class SolutionFileTest {
     void nonFiniteNumbersAreWrittenAsStrings() {
         QpSolution s = new QpSolution(1, 2, 0, 0, new double[] {Double.NaN, 1}, new double[0], new double[0],
                 new double[0], new double[] {Double.NEGATIVE_INFINITY}, new Status[] {Status.NUMERICAL_ERROR},
-                new int[] {7}, new double[] {Double.POSITIVE_INFINITY}, new double[1], new double[1]);
+                new int[] {7}, new double[] {Double.POSITIVE_INFINITY}, new double[1], new double[1], new boolean[1], new boolean[1]);
         String text = SolutionFile.forBatch(s).toJson();
         assertTrue(text.contains("[\"NaN\", 1.0]"), text);
         assertTrue(text.contains("\"objective\": [\"-Infinity\"]"), text);

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The CUDA backend: the whole batch in device memory, cuBLAS batched products and triangular solves,
- * cuSOLVER batched Cholesky, and DiffQP's kernels for everything else (DESIGN.md §4).
+ * cuSOLVER batched Cholesky, and DiffQP's kernels for everything else (docs/DESIGN.md §4.3).
  *
  * <h2>Layout</h2>
  * A handle is one device allocation: per-problem data are stacked row-major (problem i at

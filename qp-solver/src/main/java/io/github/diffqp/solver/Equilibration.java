@@ -10,22 +10,21 @@ import java.util.stream.IntStream;
  * Ruiz equilibration of a batch, computed once on the host before upload. The interior-point method
  * solves the scaled problem
  * <pre>
- *   minimize ½ x̂ᵀQ̂x̂ + p̂ᵀx̂  s.t.  Ĝx̂ ≤ ĥ,  Âx̂ = b̂        Q̂ = DQD,  p̂ = Dp,  Ĝ = EGD,  ĥ = Eh,
+ *   minimize ½ x̂ᵀQ̂x̂ + p̂ᵀx̂  s.t.  Ĝx̂ ≤ ĥ,  Âx̂ = b̂        Q̂ = c·DQD,  p̂ = c·Dp,  Ĝ = EGD,  ĥ = Eh,
  *                                                      Â = FAD,  b̂ = Fb
  * </pre>
- * with positive diagonal D (n), E (m), F (q): the KKT matrix {@code [Q Gᵀ Aᵀ; G 0 0; A 0 0]} scaled by
- * {@code diag(D, E, F)} on both sides. Its solution maps back exactly:
- * {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂, ν = F·ν̂}.
+ * with positive diagonal D (n), E (m), F (q) and a cost factor c > 0 per problem: the KKT matrix
+ * {@code [Q Gᵀ Aᵀ; G 0 0; A 0 0]} scaled by {@code diag(D, E, F)} on both sides, its objective rows also by
+ * c. Its solution maps back exactly: {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂/c, ν = F·ν̂/c}.
  *
  * <p>Why: the Maros–Meszaros problems (and real layers) mix entries from 1e-4 to 1e4 and bounds up to
  * 1e6; on such data the reduced KKT matrix is needlessly ill-conditioned, steps stall and the
  * regularization is large relative to whole blocks. Ruiz's method scales the KKT matrix's rows and
- * columns until each has infinity norm near 1. (The objective is not scaled as well, as OSQP does: tried,
- * it did not help the Maros–Meszaros set and cost a third more iterations on the Sudoku layer.)
+ * columns until each has infinity norm near 1; Q enters it at unit size, and c then brings the objective's
+ * data (Q̂, p̂) to unit size, so that x does not depend on the objective's scale (docs/DESIGN.md §2.8).
  *
- * <p><b>Which data decide the factors.</b> A problem's factors are a function of its own matrices Q, G, A
- * alone: not of p, h, b (two batches with the same matrices scale alike, whatever their per-problem
- * vectors), and never of another problem's data, nor of whether a datum is stored shared or per problem.
+ * <p><b>Which data decide the factors.</b> A problem's factors D, E, F are a function of its own matrices Q,
+ * G, A alone, and c of its own Q and p: never of another problem's data, nor of whether a datum is stored shared or per problem.
  * So a problem is solved the same, to the last bit, alone or in any batch. When all problems' factors
  * agree (always so when Q, G and A are all shared) they are kept once and shared data stays shared.
  * Only when they differ (shared and per-problem matrices mixed, the per-problem ones differing) is a
@@ -44,6 +43,8 @@ final class Equilibration {
     private final int B;
     /** D (n), E (m), F (q), each one copy (common) or B copies (per problem), stacked. */
     private final Factors d, e, f;
+    /** The cost factor c (length 1 per copy): the objective is solved as c·(½x̂ᵀQ̂x̂ + p̂ᵀx̂). */
+    private final Factors c;
 
     /** One of the factor vectors: {@code copies} (1 or B) stacked vectors of {@code length}. */
     private record Factors(int copies, int length, double[] values) {
@@ -72,11 +73,12 @@ final class Equilibration {
         }
     }
 
-    private Equilibration(int B, Factors d, Factors e, Factors f) {
+    private Equilibration(int B, Factors d, Factors e, Factors f, Factors c) {
         this.B = B;
         this.d = d;
         this.e = e;
         this.f = f;
+        this.c = c;
     }
 
     /** Computes the factors for {@code batch} (its data are only read). */
@@ -93,7 +95,34 @@ final class Equilibration {
             e.set(i, dfe[1]);
             f.set(i, dfe[2]);
         });
-        return new Equilibration(B, d.collapsed(), e.collapsed(), f.collapsed());
+        Factors dc = d.collapsed();
+        boolean objectiveShared = batch.p().isShared() && batch.Q().isShared() && dc.copies() == 1;
+        Factors c = Factors.ones(objectiveShared ? 1 : B, 1);
+        IntStream.range(0, c.copies()).parallel().forEach(i -> c.set(i, new double[] {costFactor(batch, dc, i)}));
+        return new Equilibration(B, dc, e.collapsed(), f.collapsed(), c.collapsed());
+    }
+
+    /**
+     * c = 1 / max(max|DQD|, ‖Dp‖∞) for problem i (1 when the objective is zero): the scaled objective's
+     * data then have unit size, whatever the size of the caller's. Why: an interior point's start, its
+     * static regularization and the unit floors of its tests are all absolute, so an objective of size
+     * 1e-12 would otherwise look like no objective at all (docs/DESIGN.md §2.8). A function of the problem's
+     * own Q and p, so a problem is still scaled the same alone or in any batch.
+     */
+    private static double costFactor(QpBatch batch, Factors d, int i) {
+        int n = batch.n();
+        Datum Q = batch.Q(), p = batch.p();
+        double size = 0;
+        int oq = Q.offset(i), op = p.offset(i);
+        double[] qv = Q.values(), pv = p.values();
+        for (int r = 0; r < n; r++) {
+            double dr = d.get(i, r);
+            size = Math.max(size, Math.abs(dr * pv[op + r]));
+            for (int k = 0; k < n; k++) {
+                size = Math.max(size, Math.abs(dr * d.get(i, k) * qv[oq + r * n + k]));
+            }
+        }
+        return size > 0 && Double.isFinite(1 / size) ? 1 / size : 1;
     }
 
     /** |entries| of copy {@code i} of the datum; null for an absent datum. */
@@ -113,6 +142,14 @@ final class Equilibration {
      * {D, E, F}, E or F empty for an absent block.
      */
     private static double[][] ruiz(int n, double[] Q, double[] G, double[] A) {
+        // Q enters at unit size: the cost factor c (see costFactor) rescales the objective afterwards, so the
+        // factors must not depend on the objective's size, or x would depend on it (docs/DESIGN.md §2.8).
+        double qMax = Arrays.stream(Q).max().orElse(0);
+        if (qMax > 0) {
+            for (int k = 0; k < Q.length; k++) {
+                Q[k] /= qMax;
+            }
+        }
         int m = G == null ? 0 : G.length / Math.max(n, 1), q = A == null ? 0 : A.length / Math.max(n, 1);
         double[] d = new double[n], e = new double[m], f = new double[q];
         Arrays.fill(d, 1);
@@ -160,14 +197,23 @@ final class Equilibration {
 
     // ---- the scaled data
 
-    /** Q̂ = DQD, each entry as {@code (dᵢ·dⱼ)·Qᵢⱼ} so that a symmetric Q gives an exactly symmetric Q̂. */
+    /** Q̂ = c·DQD, each entry as {@code (c·dᵢ·dⱼ)·Qᵢⱼ} so that a symmetric Q gives an exactly symmetric Q̂. */
     Datum scaleQ(Datum Q) {
-        return scale(Q, (i, r, k) -> (d.get(i, r) * d.get(i, k)), d, d);
+        return scale(Q, (i, r, k) -> (c.get(i, 0) * d.get(i, r) * d.get(i, k)), d, c);
     }
 
-    /** p̂ = Dp. */
+    /** p̂ = c·Dp. */
     Datum scaleP(Datum p) {
-        return scale(p, (i, r, k) -> d.get(i, r), d, d);
+        return scale(p, (i, r, k) -> c.get(i, 0) * d.get(i, r), d, c);
+    }
+
+    /** The cost factor c of each problem (see {@link #costFactor}). */
+    double[] costFactors() {
+        double[] out = new double[B];
+        for (int i = 0; i < B; i++) {
+            out[i] = c.get(i, 0);
+        }
+        return out;
     }
 
     /** Ĝ = EGD. */
@@ -201,6 +247,7 @@ final class Equilibration {
      * default Q), which scales to itself.
      */
     private Datum scale(Datum in, Factor factor, Factors rowFactors, Factors columnFactors) {
+        // c is one more factor of Q and p: columnFactors stands for it there (see scaleQ, scaleP).
         if (in == null || in.isShared() && Arrays.stream(in.values()).allMatch(v -> v == 0)) {
             return in;
         }
@@ -222,32 +269,42 @@ final class Equilibration {
     // ---- the factors on a backend
 
     /**
-     * The factors and their inverses as backend vectors (shared where common; null where a block is
-     * empty), the maps between the original and the scaled problem. Into original units: x and its
-     * directions by D; the x-space dual vectors Qx, p, Gᵀz + Aᵀy and r_d by D⁻¹; λ by E, and Gx, h, s, r_p
-     * by E⁻¹; ν by F, and Ax, b, r_e by F⁻¹. A right-hand side of the KKT system in original units goes
-     * into scaled ones by D, E, F (its blocks are dual to x, λ, ν).
+     * The maps between the scaled problem and the original one, as backend vectors (shared where common;
+     * null where a block is empty), each named for what it maps into original units:
+     * <ul>
+     *   <li>{@code x = D·x̂} (x and its directions), and x-space dual vectors (Qx, p, Gᵀλ + Aᵀν, r_d):
+     *   {@code D⁻¹/c};</li>
+     *   <li>constraint values (Gx, h, s, r_p): {@code E⁻¹}; λ: {@code E/c};</li>
+     *   <li>equality values (Ax, b, r_e): {@code F⁻¹}; ν: {@code F/c}.</li>
+     * </ul>
+     * A right-hand side (r_x, r_u, r_y) of the KKT system in original units goes into scaled ones by
+     * {@code c·D, E, F}, and the solution comes back by {@code D, E/c, F/c}, like x, λ, ν (docs/DESIGN.md §2.8).
      */
-    record Vectors(BatchVector d, BatchVector dInverse, BatchVector e, BatchVector eInverse, BatchVector f,
-                   BatchVector fInverse) {
+    record Vectors(BatchVector x, BatchVector xDual, BatchVector rhsX, BatchVector slack, BatchVector lambda,
+                   BatchVector rhsU, BatchVector equality, BatchVector nu, BatchVector rhsY) {
     }
 
     Vectors upload(Backend backend) {
-        return new Vectors(vector(backend, d, false), vector(backend, d, true), vector(backend, e, false),
-                vector(backend, e, true), vector(backend, f, false), vector(backend, f, true));
+        return new Vectors(vector(backend, d, 1, 0), vector(backend, d, -1, -1), vector(backend, d, 1, 1),
+                vector(backend, e, -1, 0), vector(backend, e, 1, -1), vector(backend, e, 1, 0),
+                vector(backend, f, -1, 0), vector(backend, f, 1, -1), vector(backend, f, 1, 0));
     }
 
-    private BatchVector vector(Backend backend, Factors factors, boolean inverse) {
+    /** The vector {@code factorsᵃ · cᵇ} (a, b = ±1 or 0), one copy when both are common. */
+    private BatchVector vector(Backend backend, Factors factors, int a, int b) {
         if (factors.length() == 0) {
             return null;
         }
-        double[] v = factors.values().clone();
-        if (inverse) {
-            for (int k = 0; k < v.length; k++) {
-                v[k] = 1 / v[k];
+        int len = factors.length();
+        boolean common = factors.copies() == 1 && (b == 0 || c.copies() == 1);
+        double[] v = new double[(common ? 1 : B) * len];
+        for (int i = 0; i < (common ? 1 : B); i++) {
+            double cost = b == 0 ? 1 : b > 0 ? c.get(i, 0) : 1 / c.get(i, 0);
+            for (int k = 0; k < len; k++) {
+                double fk = factors.get(i, k);
+                v[i * len + k] = (a > 0 ? fk : 1 / fk) * cost;
             }
         }
-        return backend.vector(factors.copies() == 1 ? Datum.sharedVector(v)
-                : Datum.batchedVector(B, factors.length(), v));
+        return backend.vector(common ? Datum.sharedVector(v) : Datum.batchedVector(B, len, v));
     }
 }

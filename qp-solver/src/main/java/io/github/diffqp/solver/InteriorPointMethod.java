@@ -5,60 +5,231 @@ import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
- * The batched Mehrotra predictor–corrector primal–dual interior-point method (DESIGN.md §2), written
- * once against {@link Backend}. Slack form {@code Gx + s = h, s ≥ 0}, duals {@code z = λ ≥ 0},
- * {@code y = ν}. Each iteration factors the reduced KKT system once ({@link KktSystem}) and solves it
- * twice, predictor and corrector. A problem that converges, is found infeasible, or fails numerically
- * is frozen (masked out) while the others go on; its iteration count is its own.
+ * The batched solver, written once against {@link Backend}: a Mehrotra predictor–corrector primal–dual
+ * interior-point method (docs/DESIGN.md §2.1–§2.4) followed by polishing, the exact solve of the active set
+ * it identifies (§2.5–§2.6). Slack form {@code Gx + s = h, s ≥ 0}, duals {@code z = λ ≥ 0}, {@code y = ν}.
+ * Read {@link #run} top to bottom: it is the method.
  *
- * <p>The method runs on the equilibrated data ({@link Equilibration}): the iterate, residuals and
- * steps are in scaled units, while every test (stopping, infeasibility) and every reported number is
- * in the problem's original units. {@link #finish} maps the final iterate back.
+ * <p>Every problem has its own state: one that converges, is found infeasible, stalls or fails is frozen
+ * (masked out on the backend) while the others go on, and its iteration count is its own. The method
+ * runs on the equilibrated data ({@link Equilibration}): iterate, residuals and steps are in scaled units,
+ * while every test and every reported number is in the problem's original units.
  */
 final class InteriorPointMethod {
     /** Fraction of the distance to the boundary a step may go. */
     private static final double STEP_FRACTION = 0.99;
     /** Distance (equilibrated units) beyond which a row's bound barely pulls the starting point. */
     private static final double FAR = 1e3;
-    /** Normalized certificate quality that declares a problem infeasible (see {@link #classify}). */
+    /** Normalized certificate quality that declares a problem infeasible (see {@link #terminate}). */
     private static final double INFEASIBILITY_TOLERANCE = 1e-8;
+    /** A problem stalls when its progress measure has not halved over this many iterations (§2.7). */
+    private static final int STALL_WINDOW = 15;
+    /**
+     * Polishing's weights w = λ/s: an active row's constraint is an equality (W⁻¹ ≈ 0), an inactive row's
+     * multiplier is zero (W ≈ 0). {@link KktSystem} factors min(w, 1e8) and refines against these.
+     */
+    private static final double ACTIVE_WEIGHT = 1e30, INACTIVE_WEIGHT = 1e-30;
+    /** A rejected polish resumes the iterations this many times, each with the tolerance this much tighter. */
+    private static final int POLISH_ROUNDS = 3;
+    /** Corrections of a rejected active-set guess within one polish (see {@link #polish}). */
+    private static final int CORRECTIONS = 3;
+    private static final double TIGHTENING = 1e-3, TIGHTEST = 1e-14;
+    /** Relative size below which a polished multiplier or slack counts as zero (§2.6). */
+    private static final double WEAK = 1e-9;
+    /** Relative residual below which an active row counts as a combination of the others (§2.6). */
+    private static final double DEPENDENT = 1e-9;
 
     private final Backend be;
     private final BatchData data;
+    private final QpBatch batch;
     private final SolverOptions options;
     private final int B, n, m, q;
     private final BatchMatrix Q, G, A;
     private final BatchVector p, h, b;
-    // Iterate, residuals and directions.
-    private final BatchVector x, s, z, y, w;
-    private final BatchVector rd, rp, re, r1, r2, dx, ds, dz, dy;
-    // Scratch: tn (n), tm and corr (m); un, um, uq hold vectors in the original units, for norms.
-    private final BatchVector tn, tm, corr, un, um, uq;
-    /** The equilibration and its factors on the backend (see {@link Equilibration}). */
-    private final Equilibration eq;
+    /** The weights w = z ⊘ s of the Newton system (KktSystem reads them at each factorization). */
+    private final BatchVector w;
     private final Equilibration.Vectors units;
+    /** Per problem, the cost factor c of the equilibration: dual quantities in scaled units carry it. */
+    private final double[] cost;
     private final KktSystem kkt;
 
-    // Per-problem host state.
-    private final boolean[] active, ok;
+    private final Iterate v, saved;
+    private final Residuals r;
+    private final Step d;
+    /** Scratch: rx (n), ru and indicator (m), ry (q). */
+    private final BatchVector rx, ru, indicator, ry;
+
+    // Per-problem state.
+    private final boolean[] active, ok, polished, degenerate;
     private final Status[] status;
-    private final int[] iterations;
+    private final int[] iterations, lastProgress;
+    /** The tolerance each problem iterates to: the user's, tightened after a rejected polish. */
+    private final double[] target;
+    /** Per measure (worst residual, primal and dual certificates) and problem, the best value so far. */
+    private final double[] bestProgress;
+    private final double[] stepS, stepZ, alpha, shift;
+    // Reported residuals, in original units.
     private final double[] objective, primalRes, dualRes, gapOut;
-    private final double[] pNorm, hNorm, bNorm, objectiveConstant;
-    private final double[] qxNorm, gxNorm, axNorm, vNorm, rdNorm, rpNorm, reNorm, xQx, px, sz;
-    private final double[] xNorm, zNorm, yNorm, hz, by, maxGx;
-    private final double[] t1, t2, t3, t4, alpha, shift;
+
+    /** The primal–dual point (scaled units). s, z are null when m = 0; y when q = 0. */
+    private final class Iterate {
+        final BatchVector x = be.vector(n, false);
+        final BatchVector s = m > 0 ? be.vector(m, false) : null;
+        final BatchVector z = m > 0 ? be.vector(m, false) : null;
+        final BatchVector y = q > 0 ? be.vector(q, false) : null;
+
+        /** This ← other, for the problems of the backend's mask. */
+        void copyFrom(Iterate other) {
+            be.copy(other.x, x);
+            if (m > 0) {
+                be.copy(other.s, s);
+                be.copy(other.z, z);
+            }
+            if (q > 0) {
+                be.copy(other.y, y);
+            }
+        }
+    }
+
+    /** A Newton direction. */
+    private final class Step {
+        final BatchVector dx = be.vector(n, false);
+        final BatchVector ds = m > 0 ? be.vector(m, false) : null;
+        final BatchVector dz = m > 0 ? be.vector(m, false) : null;
+        final BatchVector dy = q > 0 ? be.vector(q, false) : null;
+    }
+
+    /**
+     * The residuals {@code r_d = Qx + p + Gᵀz + Aᵀy}, {@code r_p = Gx + s − h}, {@code r_e = Ax − b} (scaled, for
+     * the Newton step) and, per problem and in original units, the norms and products that the tests need.
+     */
+    private final class Residuals {
+        final BatchVector rd = be.vector(n, false);
+        final BatchVector rp = m > 0 ? be.vector(m, false) : null;
+        final BatchVector re = q > 0 ? be.vector(q, false) : null;
+        /** Scratch in original units: x-sized, m-sized, q-sized. */
+        private final BatchVector un = be.vector(n, false), um = m > 0 ? be.vector(m, false) : null,
+                uq = q > 0 ? be.vector(q, false) : null, tn = be.vector(n, false);
+        // Constant per problem: the data's norms and scales (see scales()).
+        final double[] pNorm = new double[B], hNorm = new double[B], bNorm = new double[B];
+        final double[] objectiveScale = new double[B], constraintScale = new double[B];
+        /** max|Q| and max(max|G|, max|A|): the sizes the certificates' products are measured against. */
+        final double[] qSize = new double[B], matrixSize = new double[B];
+        // At the current point.
+        final double[] qx = new double[B], gx = new double[B], ax = new double[B], dualSum = new double[B];
+        final double[] dual = new double[B], primal = new double[B], equality = new double[B];
+        final double[] xQx = new double[B], px = new double[B], sz = new double[B];
+        final double[] xNorm = new double[B], zNorm = new double[B], yNorm = new double[B];
+        final double[] hz = new double[B], by = new double[B], minNegGx = new double[B];
+        final double[] minS = new double[B], minZ = new double[B];
+
+        void compute(Iterate at) {
+            be.multiply(Q, false, at.x, 1, 0, rd);
+            dualNorm(rd, qx);
+            be.dot(at.x, rd, xQx);
+            be.dot(p, at.x, px);
+            norm(at.x, units.x(), un, xNorm);
+            be.axpby(1, p, 1, rd);
+            be.fill(tn, 0);
+            if (m > 0) {
+                be.multiply(G, true, at.z, 1, 0, tn);
+            }
+            if (q > 0) {
+                be.multiply(A, true, at.y, 1, 1, tn);
+            }
+            dualNorm(tn, dualSum);
+            be.axpby(1, tn, 1, rd);
+            dualNorm(rd, dual);
+            if (m > 0) {
+                be.multiply(G, false, at.x, -1, 0, rp);
+                be.multiplyElements(units.slack(), rp, um);
+                be.min(um, minNegGx);
+                be.normInf(um, gx);
+                be.axpby(1, at.s, -1, rp);
+                be.axpby(-1, h, 1, rp);
+                norm(rp, units.slack(), um, primal);
+                be.dot(at.s, at.z, sz);
+                be.dot(h, at.z, hz);
+                norm(at.z, units.lambda(), um, zNorm);
+                be.min(um, minZ);
+                be.multiplyElements(units.slack(), at.s, um);
+                be.min(um, minS);
+            }
+            if (q > 0) {
+                be.multiply(A, false, at.x, 1, 0, re);
+                norm(re, units.equality(), uq, ax);
+                be.axpby(-1, b, 1, re);
+                norm(re, units.equality(), uq, equality);
+                norm(at.y, units.nu(), uq, yNorm);
+                be.dot(b, at.y, by);
+            }
+            // Products of a dual scaled vector carry c (Equilibration.Vectors): back to original units.
+            for (int i = 0; i < B; i++) {
+                xQx[i] /= cost[i];
+                px[i] /= cost[i];
+                sz[i] /= cost[i];
+                hz[i] /= cost[i];
+                by[i] /= cost[i];
+            }
+        }
+
+        /**
+         * The relative residuals of the solved test, each invariant under a positive factor on the objective,
+         * on the constraints or on all data (§2.8): the floor below each denominator is the data's own scale.
+         */
+        double primalRelative(int i) {
+            return Math.max(primal[i] / (constraintScale[i] + Math.max(hNorm[i], gx[i])),
+                    equality[i] / (constraintScale[i] + Math.max(bNorm[i], ax[i])));
+        }
+
+        double dualRelative(int i) {
+            return dual[i] / (objectiveScale[i] + Math.max(pNorm[i], Math.max(qx[i], dualSum[i])));
+        }
+
+        /**
+         * The gap relative to the objective with or without its constant c0, whichever is smaller: the
+         * constant must not loosen the test, but where it cancels the rest (a least-squares fit written as
+         * ½xᵀQx + pᵀx + ½‖d‖², optimum 0) the objective is near 0 and needs the gap near 0 too.
+         */
+        double gapRelative(int i) {
+            double value = objective(i);
+            double size = Math.min(Math.abs(value), Math.abs(value + batch.objectiveConstant(i)));
+            return Math.abs(sz[i]) / (objectiveScale[i] + size);
+        }
+
+        double objective(int i) {
+            return 0.5 * xQx[i] + px[i];
+        }
+
+        /** How far from solved: the largest relative residual. */
+        double worst(int i) {
+            return Math.max(Math.max(primalRelative(i), dualRelative(i)), gapRelative(i));
+        }
+
+        /** {@code out[i] = ‖D⁻¹·v‖∞ / c}: the norm of an x-space dual vector in original units. */
+        private void dualNorm(BatchVector vector, double[] out) {
+            norm(vector, units.xDual(), un, out);
+        }
+
+        /** {@code out[i] = ‖scale ∘ vᵢ‖∞}: with a map of {@link Equilibration.Vectors}, a norm in original units. */
+        private void norm(BatchVector vector, BatchVector scale, BatchVector scratch, double[] out) {
+            be.multiplyElements(scale, vector, scratch);
+            be.normInf(scratch, out);
+        }
+    }
 
     InteriorPointMethod(QpBatch batch, SolverOptions options, Backend backend) {
         this.be = backend;
+        this.batch = batch;
         this.options = options;
         this.B = batch.size();
         this.n = batch.n();
         this.m = batch.m();
         this.q = batch.q();
-        this.eq = Equilibration.of(batch);
+        Equilibration eq = Equilibration.of(batch);
         this.data = BatchData.upload(batch, eq, backend);
         this.Q = data.Q();
         this.G = data.G();
@@ -66,68 +237,35 @@ final class InteriorPointMethod {
         this.p = data.p();
         this.h = data.h();
         this.b = data.b();
-        x = be.vector(n, false);
-        rd = be.vector(n, false);
-        r1 = be.vector(n, false);
-        dx = be.vector(n, false);
-        tn = be.vector(n, false);
-        s = m > 0 ? be.vector(m, false) : null;
-        z = m > 0 ? be.vector(m, false) : null;
-        w = m > 0 ? be.vector(m, false) : null;
-        rp = m > 0 ? be.vector(m, false) : null;
-        ds = m > 0 ? be.vector(m, false) : null;
-        dz = m > 0 ? be.vector(m, false) : null;
-        tm = m > 0 ? be.vector(m, false) : null;
-        corr = m > 0 ? be.vector(m, false) : null;
-        y = q > 0 ? be.vector(q, false) : null;
-        re = q > 0 ? be.vector(q, false) : null;
-        r2 = q > 0 ? be.vector(q, false) : null;
-        dy = q > 0 ? be.vector(q, false) : null;
-        un = be.vector(n, false);
-        um = m > 0 ? be.vector(m, false) : null;
-        uq = q > 0 ? be.vector(q, false) : null;
-        units = eq.upload(be);
-        kkt = newKktSystem(batch);
-
-        objectiveConstant = new double[B];
-        for (int i = 0; i < B; i++) {
-            objectiveConstant[i] = batch.objectiveConstant(i);
-        }
+        this.units = eq.upload(be);
+        this.cost = eq.costFactors();
+        this.w = m > 0 ? be.vector(m, false) : null;
+        this.kkt = newKktSystem(batch, eq);
+        this.v = new Iterate();
+        this.saved = new Iterate();
+        this.r = new Residuals();
+        this.d = new Step();
+        this.rx = be.vector(n, false);
+        this.ru = m > 0 ? be.vector(m, false) : null;
+        this.indicator = m > 0 ? be.vector(m, false) : null;
+        this.ry = q > 0 ? be.vector(q, false) : null;
         active = new boolean[B];
         ok = new boolean[B];
+        polished = new boolean[B];
+        degenerate = new boolean[B];
         status = new Status[B];
         iterations = new int[B];
+        lastProgress = new int[B];
+        target = new double[B];
+        bestProgress = new double[3 * B];
+        stepS = new double[B];
+        stepZ = new double[B];
+        alpha = new double[B];
+        shift = new double[B];
         objective = new double[B];
         primalRes = new double[B];
         dualRes = new double[B];
         gapOut = new double[B];
-        double[][] scalars = new double[26][B];
-        int k = 0;
-        pNorm = scalars[k++];
-        hNorm = scalars[k++];
-        bNorm = scalars[k++];
-        qxNorm = scalars[k++];
-        gxNorm = scalars[k++];
-        axNorm = scalars[k++];
-        vNorm = scalars[k++];
-        rdNorm = scalars[k++];
-        rpNorm = scalars[k++];
-        reNorm = scalars[k++];
-        xQx = scalars[k++];
-        px = scalars[k++];
-        sz = scalars[k++];
-        xNorm = scalars[k++];
-        zNorm = scalars[k++];
-        yNorm = scalars[k++];
-        hz = scalars[k++];
-        by = scalars[k++];
-        maxGx = scalars[k++];
-        t1 = scalars[k++];
-        t2 = scalars[k++];
-        t3 = scalars[k++];
-        t4 = scalars[k++];
-        alpha = scalars[k++];
-        shift = scalars[k++];
     }
 
     /**
@@ -135,7 +273,7 @@ final class InteriorPointMethod {
      * {@link KktSystem}; definiteness does not depend on the scaling). ρ = 1 suits the equilibrated
      * data, whose rows and columns have norm near 1.
      */
-    private KktSystem newKktSystem(QpBatch batch) {
+    private KktSystem newKktSystem(QpBatch batch, Equilibration eq) {
         if (q == 0 || KktSystem.evidentlyPositiveDefinite(batch.Q())) {
             return new KktSystem(be, Q, G, A, w, options.regularization(), 0);
         }
@@ -147,19 +285,52 @@ final class InteriorPointMethod {
     /** Runs the method to the end for every problem; the backend stays open in the result. */
     SolvedBatch run(boolean factorAtSolution) {
         Arrays.fill(active, true);
+        Arrays.fill(target, options.tolerance());
+        Arrays.fill(bestProgress, Double.POSITIVE_INFINITY);
         be.setActive(active);
-        unscaledNorm(p, units.dInverse(), un, pNorm);
-        if (m > 0) {
-            unscaledNorm(h, units.eInverse(), um, hNorm);
-        }
-        if (q > 0) {
-            unscaledNorm(b, units.fInverse(), uq, bNorm);
-        }
+        scales();
+        screenEmptyRows();
         initialize();
-        for (int iter = 0; anyActive(); iter++) {
+        for (int round = 0; ; round++) {
+            iterate();
+            if (!options.polish()) {
+                break;
+            }
+            boolean[] candidates = new boolean[B];
+            for (int i = 0; i < B; i++) {
+                candidates[i] = !polished[i] && (status[i] == Status.SOLVED || status[i] == Status.MAX_ITERATIONS
+                        || status[i] == Status.NUMERICAL_ERROR && iterations[i] > 0 && !Double.isNaN(objective[i]));
+            }
+            boolean[] accepted = polish(candidates, null);
+            settleTightRows(accepted);
+            // A rejected polish of a solved problem: iterate on to a tighter tolerance and try again (§2.5).
+            boolean resume = false;
+            for (int i = 0; i < B; i++) {
+                if (candidates[i] && !accepted[i] && status[i] == Status.SOLVED && round + 1 < POLISH_ROUNDS
+                        && target[i] > TIGHTEST && iterations[i] < options.maxIterations()) {
+                    target[i] = Math.max(TIGHTEST, target[i] * TIGHTENING);
+                    active[i] = true;
+                    status[i] = null;
+                    for (int k = 0; k < 3; k++) {
+                        bestProgress[k * B + i] = Double.POSITIVE_INFINITY;
+                    }
+                    lastProgress[i] = iterations[i];
+                    resume = true;
+                }
+            }
+            if (!resume) {
+                break;
+            }
+        }
+        return finish(factorAtSolution);
+    }
+
+    /** Iterates every active problem until it stops: residuals → termination → Newton step. */
+    private void iterate() {
+        while (anyActive()) {
             be.setActive(active);
-            computeResiduals();
-            classify(iter);
+            r.compute(v);
+            terminate();
             if (!anyActive()) {
                 break;
             }
@@ -171,7 +342,75 @@ final class InteriorPointMethod {
                 }
             }
         }
-        return finish(factorAtSolution);
+    }
+
+    /**
+     * Per problem, the constant parts of the tests (original units): ‖p‖∞, ‖h‖∞, ‖b‖∞, and the scales that
+     * replace the unit floors of the relative tests (§2.8): the objective's, {@code max(max|Q|, ‖p‖∞)}, and
+     * the constraints', {@code max(max|G|, ‖h‖∞, max|A|, ‖b‖∞)}, each 1 where it is 0.
+     */
+    private void scales() {
+        for (int i = 0; i < B; i++) {
+            r.pNorm[i] = maxAbs(batch.p(), i);
+            r.hNorm[i] = maxAbs(batch.h(), i);
+            r.bNorm[i] = maxAbs(batch.b(), i);
+            r.qSize[i] = maxAbs(batch.Q(), i);
+            r.matrixSize[i] = Math.max(maxAbs(batch.G(), i), maxAbs(batch.A(), i));
+            double objectiveSize = Math.max(r.qSize[i], r.pNorm[i]);
+            double constraintSize = Math.max(r.matrixSize[i], Math.max(r.hNorm[i], r.bNorm[i]));
+            r.objectiveScale[i] = objectiveSize > 0 ? objectiveSize : 1;
+            r.constraintScale[i] = constraintSize > 0 ? constraintSize : 1;
+        }
+    }
+
+    private static double maxAbs(Datum datum, int i) {
+        if (datum == null) {
+            return 0;
+        }
+        double[] values = datum.values();
+        int from = datum.offset(i), to = from + datum.rows() * datum.cols();
+        double max = 0;
+        for (int k = from; k < to; k++) {
+            max = Math.max(max, Math.abs(values[k]));
+        }
+        return max;
+    }
+
+    /**
+     * A row of zeros that no x can satisfy ({@code 0·x = bᵢ ≠ 0} or {@code 0·x ≤ hᵢ < 0}) is its own exact
+     * certificate of infeasibility: the problem is primal infeasible before any iteration. Why here: the
+     * iterations would meet it as a singular system and call it a numerical error, or not, depending on
+     * what else is in the problem (padding, neighbours); a problem's status must not (§2.7).
+     */
+    private void screenEmptyRows() {
+        for (int i = 0; i < B; i++) {
+            if (hasImpossibleZeroRow(batch.G(), batch.h(), i, false)
+                    || hasImpossibleZeroRow(batch.A(), batch.b(), i, true)) {
+                freeze(i, Status.PRIMAL_INFEASIBLE);
+            }
+        }
+    }
+
+    private static boolean hasImpossibleZeroRow(Datum M, Datum rhs, int i, boolean equality) {
+        if (M == null) {
+            return false;
+        }
+        int cols = M.cols(), o = M.offset(i);
+        double[] values = M.values();
+        for (int row = 0; row < M.rows(); row++) {
+            double bound = rhs.get(i, row, 0);
+            if (equality ? bound == 0 : bound >= 0) {
+                continue;
+            }
+            boolean zero = true;
+            for (int k = 0; k < cols && zero; k++) {
+                zero = values[o + row * cols + k] == 0;
+            }
+            if (zero) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -192,174 +431,61 @@ final class InteriorPointMethod {
      * </ul>
      */
     private void initialize() {
+        be.setActive(active);
         if (m > 0) {
             // w = 1 / (1 + h∘h / FAR²)
             be.multiplyElements(h, h, w);
             be.axpby(0, w, 1 / (FAR * FAR), w);
-            Arrays.fill(t1, 1);
-            be.addScalar(t1, w);
-            be.fill(tm, 1);
-            be.divideElements(tm, w, w);
+            Arrays.fill(shift, 1);
+            be.addScalar(shift, w);
+            be.fill(ru, 1);
+            be.divideElements(ru, w, w);
         }
-        kkt.factor(active, ok);
-        for (int i = 0; i < B; i++) {
-            if (!ok[i]) {
-                freeze(i, Status.NUMERICAL_ERROR);
-            }
-        }
-        be.setActive(active);
-        be.axpby(-1, p, 0, r1);
+        factor();
+        be.axpby(-1, p, 0, rx);
         if (m > 0) {
-            be.multiplyElements(w, h, tm);
-            be.multiply(G, true, tm, 1, 1, r1);
+            be.multiplyElements(w, h, ru);
+            be.multiply(G, true, ru, 1, 1, rx);
         }
         if (q > 0) {
-            be.copy(b, r2);
+            be.copy(b, ry);
         }
-        kkt.solve(r1, r2, x, y, options.refinementSteps());
+        kkt.solve(rx, ry, v.x, v.y, options.refinementSteps());
         if (m == 0) {
             return;
         }
-        be.copy(h, s);
-        be.multiply(G, false, x, -1, 1, s);
-        be.multiplyElements(w, s, z);
-        be.axpby(0, s, -1, z); // z = W(Gx − h) = −W∘s
-        double[] size = t3;
-        shiftIntoOrthant(s);
+        be.copy(h, v.s);
+        be.multiply(G, false, v.x, -1, 1, v.s);
+        be.multiplyElements(w, v.s, v.z);
+        be.axpby(0, v.s, -1, v.z); // z = W(Gx − h) = −W∘s
+        double[] size = stepS, inverseKappa = stepZ;
+        shiftIntoOrthant(v.s);
         for (int i = 0; i < B; i++) {
             size[i] = Math.max(1, shift[i]);
         }
-        shiftIntoOrthant(z);
+        shiftIntoOrthant(v.z);
         for (int i = 0; i < B; i++) {
             size[i] = Math.max(size[i], shift[i]);
-            t4[i] = 1 / (size[i] * size[i]);
+            inverseKappa[i] = 1 / (size[i] * size[i]);
         }
         // z = 1 / (1/z + s/κ)
-        be.fill(tm, 1);
-        be.divideElements(tm, z, corr);
-        be.axpy(t4, s, corr);
-        be.divideElements(tm, corr, z);
+        be.fill(ru, 1);
+        be.divideElements(ru, v.z, d.dz);
+        be.axpy(inverseKappa, v.s, d.dz);
+        be.divideElements(ru, d.dz, v.z);
     }
 
     /** Adds to each problem's v the amount that brings its least entry up to 1, if it is not positive. */
-    private void shiftIntoOrthant(BatchVector v) {
-        be.min(v, t1);
+    private void shiftIntoOrthant(BatchVector vector) {
+        be.min(vector, alpha);
         for (int i = 0; i < B; i++) {
-            shift[i] = t1[i] > 0 ? 0 : 1 - t1[i];
+            shift[i] = alpha[i] > 0 ? 0 : 1 - alpha[i];
         }
-        be.addScalar(shift, v);
+        be.addScalar(shift, vector);
     }
 
-    /**
-     * rd = Qx + p + Gᵀz + Aᵀy, rp = Gx + s − h, re = Ax − b (scaled, for the Newton step), with the norms
-     * and products that the stopping and infeasibility tests need, in the problem's original units: a
-     * tolerance means what it says whatever the equilibration did.
-     */
-    private void computeResiduals() {
-        be.multiply(Q, false, x, 1, 0, rd);
-        unscaledNorm(rd, units.dInverse(), un, qxNorm);
-        be.dot(x, rd, xQx);
-        be.dot(p, x, px);
-        unscaledNorm(x, units.d(), un, xNorm);
-        be.axpby(1, p, 1, rd);
-        be.fill(tn, 0);
-        if (m > 0) {
-            be.multiply(G, true, z, 1, 0, tn);
-        }
-        if (q > 0) {
-            be.multiply(A, true, y, 1, 1, tn);
-        }
-        unscaledNorm(tn, units.dInverse(), un, vNorm);
-        be.axpby(1, tn, 1, rd);
-        unscaledNorm(rd, units.dInverse(), un, rdNorm);
-        if (m > 0) {
-            be.multiply(G, false, x, -1, 0, rp);
-            be.multiplyElements(units.eInverse(), rp, um);
-            be.min(um, maxGx);
-            be.normInf(um, gxNorm);
-            be.axpby(1, s, -1, rp);
-            be.axpby(-1, h, 1, rp);
-            unscaledNorm(rp, units.eInverse(), um, rpNorm);
-            be.dot(s, z, sz);
-            unscaledNorm(z, units.e(), um, zNorm);
-            be.dot(h, z, hz);
-        }
-        if (q > 0) {
-            be.multiply(A, false, x, 1, 0, re);
-            unscaledNorm(re, units.fInverse(), uq, axNorm);
-            be.axpby(-1, b, 1, re);
-            unscaledNorm(re, units.fInverse(), uq, reNorm);
-            unscaledNorm(y, units.f(), uq, yNorm);
-            be.dot(b, y, by);
-        }
-    }
-
-    /** {@code out[i] = ‖scale ∘ vᵢ‖∞}: with a map of {@link Equilibration.Vectors}, a norm in original units. */
-    private void unscaledNorm(BatchVector v, BatchVector scale, BatchVector scratch, double[] out) {
-        be.multiplyElements(scale, v, scratch);
-        be.normInf(scratch, out);
-    }
-
-    /**
-     * Decides, per active problem, whether to stop: solved (relative residuals and gap below tolerance),
-     * primal infeasible (z, y approach a Farkas certificate: {@code Gᵀz + Aᵀy ≈ 0}, {@code hᵀz + bᵀy < 0}),
-     * dual infeasible (x approaches a direction of unbounded descent: {@code Qx ≈ 0}, {@code Gx ≤ 0},
-     * {@code Ax ≈ 0}, {@code pᵀx < 0}), non-finite values, or out of iterations.
-     */
-    private void classify(int iter) {
-        double tol = options.tolerance();
-        for (int i = 0; i < B; i++) {
-            if (!active[i]) {
-                continue;
-            }
-            double gx = -maxGx[i];
-            objective[i] = 0.5 * xQx[i] + px[i];
-            primalRes[i] = Math.max(rpNorm[i], reNorm[i]);
-            dualRes[i] = rdNorm[i];
-            gapOut[i] = sz[i];
-            double pres = rpNorm[i] / (1 + Math.max(hNorm[i], gxNorm[i]));
-            double eres = reNorm[i] / (1 + Math.max(bNorm[i], axNorm[i]));
-            double dres = rdNorm[i] / (1 + Math.max(pNorm[i], Math.max(qxNorm[i], vNorm[i])));
-            // Relative to the objective with or without its constant, whichever is smaller: the constant
-            // must not loosen the test, but where it cancels the rest (a least-squares fit written as
-            // ½xᵀQx + pᵀx + ½‖d‖², optimum 0) the objective is near 0 and needs the gap near 0 too.
-            double objectiveSize = Math.min(Math.abs(objective[i]), Math.abs(objective[i] + objectiveConstant[i]));
-            double gap = gapOut[i] / (1 + objectiveSize);
-            if (!(Double.isFinite(objective[i]) && Double.isFinite(primalRes[i]) && Double.isFinite(dualRes[i])
-                    && Double.isFinite(gap))) {
-                freeze(i, Status.NUMERICAL_ERROR);
-            } else if (pres <= tol && eres <= tol && dres <= tol && gap <= tol) {
-                freeze(i, Status.SOLVED);
-            } else if (isPrimalInfeasible(i)) {
-                freeze(i, Status.PRIMAL_INFEASIBLE);
-            } else if (isDualInfeasible(i, gx)) {
-                freeze(i, Status.DUAL_INFEASIBLE);
-            } else if (iter >= options.maxIterations()) {
-                freeze(i, Status.MAX_ITERATIONS);
-            }
-        }
-    }
-
-    private boolean isPrimalInfeasible(int i) {
-        double scale = Math.max(zNorm[i], yNorm[i]);
-        double certificate = hz[i] + by[i];
-
-        return scale > 0 && vNorm[i] <= INFEASIBILITY_TOLERANCE * scale
-                && certificate <= -INFEASIBILITY_TOLERANCE * scale * (1 + Math.max(hNorm[i], bNorm[i]));
-    }
-
-    private boolean isDualInfeasible(int i, double maxGxValue) {
-        double scale = xNorm[i];
-        double eps = INFEASIBILITY_TOLERANCE * scale;
-        return scale > 0 && qxNorm[i] <= eps && maxGxValue <= eps && axNorm[i] <= eps
-                && px[i] <= -eps * (1 + pNorm[i]);
-    }
-
-    /** One predictor–corrector step for the active problems, one factorization for both solves. */
-    private void step() {
-        if (m > 0) {
-            be.divideElements(z, s, w);
-        }
+    /** Factors the Newton system at the current weights; a problem whose factorization fails is frozen. */
+    private void factor() {
         kkt.factor(active, ok);
         for (int i = 0; i < B; i++) {
             if (active[i] && !ok[i]) {
@@ -367,86 +493,429 @@ final class InteriorPointMethod {
             }
         }
         be.setActive(active);
-        be.axpby(-1, rd, 0, r1);
-        if (q > 0) {
-            be.axpby(-1, re, 0, r2);
-        }
-        if (m == 0) {
-            // Equality-constrained QP: one Newton step solves it exactly.
-            kkt.solve(r1, r2, dx, dy, options.refinementSteps());
-            Arrays.fill(alpha, 1);
-            takeStep();
-            return;
-        }
-        // Predictor (affine scaling): complementarity target 0, i.e. ru = s − rp.
-        be.copy(s, tm);
-        be.axpby(-1, rp, 1, tm);
-        solveForDirection();
-        be.maxStep(s, ds, t1);
-        be.maxStep(z, dz, t2);
-        // μ_aff = (s + α·ds)ᵀ(z + α·dz) / m, expanded so that no shifted copies are needed.
-        be.dot(s, dz, t3);
-        be.dot(z, ds, t4);
-        be.dot(ds, dz, alpha);
-        for (int i = 0; i < B; i++) {
-            if (active[i]) {
-                double a = Math.min(1, Math.min(t1[i], t2[i]));
-                double mu = sz[i] / m;
-                double muAff = (sz[i] + a * (t3[i] + t4[i]) + a * a * alpha[i]) / m;
-                double sigma = mu > 0 ? Math.min(1, Math.max(0, Math.pow(muAff / mu, 3))) : 0;
-                shift[i] = -sigma * mu;
-            }
-        }
-        // Corrector: complementarity target σμ minus the predictor's second-order term ds∘dz, i.e.
-        // ru = s − rp + (ds∘dz − σμ) ⊘ z.
-        be.multiplyElements(ds, dz, corr);
-        be.addScalar(shift, corr);
-        be.divideElements(corr, z, corr);
-        be.copy(s, tm);
-        be.axpby(-1, rp, 1, tm);
-        be.axpby(1, corr, 1, tm);
-        be.axpby(-1, rd, 0, r1);
-        solveForDirection();
-        be.maxStep(s, ds, t1);
-        be.maxStep(z, dz, t2);
-        for (int i = 0; i < B; i++) {
-            alpha[i] = Math.min(1, STEP_FRACTION * Math.min(t1[i], t2[i]));
-        }
-        takeStep();
     }
 
     /**
-     * The Newton direction from the unreduced system {@code Q·dx + Gᵀ·dz + Aᵀ·dy = r1},
-     * {@code G·dx − W⁻¹·dz = tm}, {@code A·dx = r2}: the linearized complementarity
-     * {@code Z·ds + S·dz = −rc} with {@code ds = −rp − G·dx} substituted, {@code tm = −rp + rc ⊘ z}.
+     * Decides, per active problem, whether to stop (§2.7): solved (relative residuals and gap below its
+     * target tolerance), primal infeasible (z, y approach a Farkas certificate: {@code Gᵀz + Aᵀy ≈ 0},
+     * {@code hᵀz + bᵀy < 0}), dual infeasible (x approaches a direction of unbounded descent: {@code Qx ≈ 0},
+     * {@code Gx ≤ 0}, {@code Ax ≈ 0}, {@code pᵀx < 0}), non-finite values, stalled (none of the three measures,
+     * worst residual and the two certificates' qualities, has halved in {@link #STALL_WINDOW} iterations),
+     * or out of iterations. A stalled or
+     * exhausted problem that meets the user's tolerance is solved.
+     */
+    private void terminate() {
+        for (int i = 0; i < B; i++) {
+            if (!active[i]) {
+                continue;
+            }
+            record(i);
+            double worst = r.worst(i);
+            double primalCertificate = r.dualSum[i] / Math.max(r.zNorm[i], r.yNorm[i]);
+            double dualCertificate = Math.max(Math.max(r.qx[i], r.ax[i]), Math.max(-r.minNegGx[i], 0)) / r.xNorm[i];
+            double[] measures = {worst, primalCertificate, dualCertificate};
+            for (int k = 0; k < measures.length; k++) {
+                if (measures[k] <= 0.5 * bestProgress[k * B + i]) {
+                    bestProgress[k * B + i] = measures[k];
+                    lastProgress[i] = iterations[i];
+                }
+            }
+            boolean meetsTolerance = worst <= options.tolerance();
+            if (!(Double.isFinite(objective[i]) && Double.isFinite(worst))) {
+                freeze(i, Status.NUMERICAL_ERROR);
+            } else if (worst <= target[i]) {
+                freeze(i, Status.SOLVED);
+            } else if (isPrimalInfeasible(i)) {
+                freeze(i, Status.PRIMAL_INFEASIBLE);
+            } else if (isDualInfeasible(i)) {
+                freeze(i, Status.DUAL_INFEASIBLE);
+            } else if (iterations[i] >= options.maxIterations()) {
+                freeze(i, meetsTolerance ? Status.SOLVED : Status.MAX_ITERATIONS);
+            } else if (iterations[i] - lastProgress[i] >= STALL_WINDOW) {
+                freeze(i, meetsTolerance ? Status.SOLVED : Status.NUMERICAL_ERROR);
+            }
+        }
+    }
+
+    /** Copies problem i's current residuals into the reported ones (original units). */
+    private void record(int i) {
+        objective[i] = r.objective(i);
+        primalRes[i] = Math.max(r.primal[i], r.equality[i]);
+        dualRes[i] = r.dual[i];
+        gapOut[i] = r.sz[i];
+    }
+
+    /**
+     * z, y approach a Farkas certificate: {@code Gᵀz + Aᵀy ≈ 0} relative to the matrices' and multipliers'
+     * sizes, and {@code hᵀz + bᵀy < 0} relative to the right-hand sides' (invariant under scaling, §2.8;
+     * with h = b = 0 the problem is feasible and the product is never negative).
+     */
+    private boolean isPrimalInfeasible(int i) {
+        double scale = Math.max(r.zNorm[i], r.yNorm[i]);
+        double certificate = r.hz[i] + r.by[i];
+        return scale > 0 && r.dualSum[i] <= INFEASIBILITY_TOLERANCE * r.matrixSize[i] * scale && certificate < 0
+                && certificate <= -INFEASIBILITY_TOLERANCE * scale * Math.max(r.hNorm[i], r.bNorm[i]);
+    }
+
+    /** x approaches a direction of unbounded descent: {@code Qx ≈ 0, Gx ≤ 0, Ax ≈ 0, pᵀx < 0}, each relative. */
+    private boolean isDualInfeasible(int i) {
+        double scale = r.xNorm[i] * INFEASIBILITY_TOLERANCE;
+        return scale > 0 && r.qx[i] <= scale * r.qSize[i] && -r.minNegGx[i] <= scale * r.matrixSize[i]
+                && r.ax[i] <= scale * r.matrixSize[i] && r.px[i] < 0 && r.px[i] <= -scale * r.pNorm[i];
+    }
+
+    /**
+     * One predictor–corrector step for the active problems, one factorization for both solves:
+     * weights → affine step → its length → centering σ → combined step → its length → update.
+     */
+    private void step() {
+        if (m > 0) {
+            be.divideElements(v.z, v.s, w); // W = Z·S⁻¹
+        }
+        factor();
+        be.axpby(-1, r.rd, 0, rx); // rx = −r_d, ry = −r_e for both solves
+        if (q > 0) {
+            be.axpby(-1, r.re, 0, ry);
+        }
+        if (m == 0) {
+            // Equality-constrained QP: one Newton step solves it exactly.
+            kkt.solve(rx, ry, d.dx, d.dy, options.refinementSteps());
+            Arrays.fill(alpha, 1);
+            update();
+            return;
+        }
+        // Affine step: complementarity target 0, i.e. ru = s − r_p.
+        be.copy(v.s, ru);
+        be.axpby(-1, r.rp, 1, ru);
+        direction();
+        be.maxStep(v.s, d.ds, stepS);
+        be.maxStep(v.z, d.dz, stepZ);
+        // μ_aff = (s + α·ds)ᵀ(z + α·dz) / m, expanded so that no shifted copies are needed.
+        double[] sDz = alpha, zDs = shift, dsDz = new double[B];
+        be.dot(v.s, d.dz, sDz);
+        be.dot(v.z, d.ds, zDs);
+        be.dot(d.ds, d.dz, dsDz);
+        double[] minusSigmaMu = new double[B];
+        for (int i = 0; i < B; i++) {
+            if (active[i]) {
+                double a = Math.min(1, Math.min(stepS[i], stepZ[i]));
+                double sz = r.sz[i] * cost[i]; // scaled units, as the step's products
+                double mu = sz / m;
+                double muAff = (sz + a * (sDz[i] + zDs[i]) + a * a * dsDz[i]) / m;
+                // Centering σ = (μ_aff / μ)³ (Mehrotra).
+                double sigma = mu > 0 ? Math.min(1, Math.max(0, Math.pow(muAff / mu, 3))) : 0;
+                minusSigmaMu[i] = -sigma * mu;
+            }
+        }
+        // Combined step: complementarity target σμ minus the affine step's second-order term ds∘dz, i.e.
+        // ru = s − r_p + (ds∘dz − σμ) ⊘ z.
+        be.multiplyElements(d.ds, d.dz, d.ds);
+        be.addScalar(minusSigmaMu, d.ds);
+        be.divideElements(d.ds, v.z, d.ds);
+        be.copy(v.s, ru);
+        be.axpby(-1, r.rp, 1, ru);
+        be.axpby(1, d.ds, 1, ru);
+        direction();
+        be.maxStep(v.s, d.ds, stepS);
+        be.maxStep(v.z, d.dz, stepZ);
+        for (int i = 0; i < B; i++) {
+            alpha[i] = Math.min(1, STEP_FRACTION * Math.min(stepS[i], stepZ[i]));
+        }
+        update();
+    }
+
+    /**
+     * The Newton direction from the unreduced system {@code Q·dx + Gᵀ·dz + Aᵀ·dy = rx},
+     * {@code G·dx − W⁻¹·dz = ru}, {@code A·dx = ry}: the linearized complementarity
+     * {@code Z·ds + S·dz = −rc} with {@code ds = −r_p − G·dx} substituted, {@code ru = −r_p + rc ⊘ z}.
      * Solving in this form, rather than recovering dz = W·(…) from the reduced one, keeps dz accurate
      * when W is huge on active rows, which is what lets tight tolerances converge. ds is then taken from
-     * the complementarity row, {@code ds = −(tm + rp) − dz ⊘ w}, not from {@code −rp − G·dx} (equal in
+     * the complementarity row, {@code ds = −(ru + r_p) − dz ⊘ w}, not from {@code −r_p − G·dx} (equal in
      * exact arithmetic): so a slack near zero gets {@code ds ≈ −s·(1 + dz/z)} and the step to the boundary
      * stays near 1; the other form lets rounding in G·dx pin such a slack and stall the method.
      */
-    private void solveForDirection() {
-        kkt.solveAugmented(r1, tm, r2, dx, dz, dy, options.refinementSteps(), false);
-        be.divideElements(dz, w, ds);
-        be.axpby(-1, tm, -1, ds);
-        be.axpby(-1, rp, 1, ds);
+    private void direction() {
+        kkt.solveAugmented(rx, ru, ry, d.dx, d.dz, d.dy, options.refinementSteps(), false);
+        be.divideElements(d.dz, w, d.ds);
+        be.axpby(-1, ru, -1, d.ds);
+        be.axpby(-1, r.rp, 1, d.ds);
     }
 
-    private void takeStep() {
+    /** x, s, z, y += α·(dx, ds, dz, dy); a problem whose step length is not a positive number fails. */
+    private void update() {
         for (int i = 0; i < B; i++) {
             if (active[i] && !(alpha[i] > 0 && Double.isFinite(alpha[i]))) {
                 freeze(i, Status.NUMERICAL_ERROR);
             }
         }
         be.setActive(active);
-        be.axpy(alpha, dx, x);
+        be.axpy(alpha, d.dx, v.x);
         if (m > 0) {
-            be.axpy(alpha, ds, s);
-            be.axpy(alpha, dz, z);
+            be.axpy(alpha, d.ds, v.s);
+            be.axpy(alpha, d.dz, v.z);
         }
         if (q > 0) {
-            be.axpy(alpha, dy, y);
+            be.axpy(alpha, d.dy, v.y);
         }
+    }
+
+    /**
+     * Polishing (§2.5): for each candidate, guesses the active set from the final iterate ({@code ẑᵢ ≥ ŝᵢ}
+     * in scaled units, or {@code forced}), keeps of it a linearly independent subset ({@link #activeRows}),
+     * solves the equality-constrained KKT system of that set
+     * <pre>
+     *   Q·x + G_𝒜ᵀ·λ_𝒜 + Aᵀ·ν = −p,   G_𝒜·x = h_𝒜,   A·x = b,   λ elsewhere 0
+     * </pre>
+     * as the unreduced system with weights {@link #ACTIVE_WEIGHT} and {@link #INACTIVE_WEIGHT}, refined to
+     * full accuracy, and keeps the result where it is primal and dual feasible and stationary to the
+     * tolerance (complementarity is exact by construction). Where it is not, the guess is corrected as a
+     * primal–dual active-set method would (rows with λ < 0 leave, rows with s < 0 join) and solved again,
+     * up to {@link #CORRECTIONS} times; then the iterate is restored. The factorization made for the
+     * accepted solve stays for the backward, so it differentiates exactly that system.
+     *
+     * @param forced per problem (row-major B×m), rows to take as active whatever the iterate says; or null
+     * @return per problem, whether its polished point was accepted
+     */
+    private boolean[] polish(boolean[] candidates, boolean[] forced) {
+        boolean[] accepted = new boolean[B], dependent = new boolean[B];
+        if (!anyOf(candidates)) {
+            return accepted;
+        }
+        be.setActive(candidates);
+        saved.copyFrom(v);
+        double[] sv = new double[B * m], zv = new double[B * m], in = new double[B * m];
+        boolean[] pending = candidates.clone(), wanted = new boolean[B * m], first = new boolean[B * m];
+        double[] key = new double[B * m];
+        if (m > 0) {
+            be.read(v.s, sv);
+            be.read(v.z, zv);
+            for (int k = 0; k < wanted.length; k++) {
+                wanted[k] = zv[k] >= sv[k] || forced != null && forced[k];
+                first[k] = true;
+                key[k] = zv[k];
+            }
+        }
+        for (int pass = 0; anyOf(pending); pass++) {
+            IntStream.range(0, B).parallel().filter(i -> pending[i])
+                    .forEach(i -> dependent[i] = activeRows(i, wanted, first, key, in));
+            solveActiveSet(pending, in);
+            boolean[] rejected = new boolean[B];
+            double tol = options.tolerance();
+            for (int i = 0; i < B; i++) {
+                if (!pending[i]) {
+                    continue;
+                }
+                double sFloor = -tol * (r.constraintScale[i] + Math.max(r.hNorm[i], r.gx[i]));
+                // λ's own size, or where every λ is 0, the size λ would have: objective over constraints.
+                double zFloor = -tol * Math.max(r.zNorm[i], r.objectiveScale[i] / r.constraintScale[i]);
+                double primalDual = Math.max(r.primalRelative(i), r.dualRelative(i));
+                accepted[i] = ok[i] && primalDual <= tol && r.minS[i] >= sFloor && r.minZ[i] >= zFloor
+                        && Double.isFinite(r.objective(i));
+                rejected[i] = !accepted[i];
+                if (accepted[i]) {
+                    polished[i] = true;
+                    degenerate[i] = dependent[i];
+                    status[i] = Status.SOLVED;
+                    record(i);
+                }
+            }
+            if (!anyOf(rejected) || pass == CORRECTIONS || m == 0) {
+                if (anyOf(rejected)) {
+                    be.setActive(rejected);
+                    v.copyFrom(saved);
+                }
+                break;
+            }
+            // The next guess: the rows kept whose multiplier is positive, then the rows violated.
+            be.read(v.s, sv);
+            be.read(v.z, zv);
+            for (int i = 0; i < B; i++) {
+                pending[i] = rejected[i];
+                for (int k = i * m; rejected[i] && k < (i + 1) * m; k++) {
+                    first[k] = in[k] > 0;
+                    wanted[k] = first[k] ? zv[k] > 0 : sv[k] < 0;
+                    key[k] = first[k] ? zv[k] : -sv[k];
+                }
+            }
+        }
+        be.setActive(active);
+        return accepted;
+    }
+
+    /**
+     * Factors and solves the active-set KKT system of the {@code problems} for the active rows {@code in}
+     * (B×m, 1 or 0), leaving the solution in the iterate with {@code s = 0} on active rows and {@code z = 0}
+     * on the others, and its residuals in {@link #r}.
+     */
+    private void solveActiveSet(boolean[] problems, double[] in) {
+        if (m > 0) {
+            be.write(in, indicator);
+            double[] weights = new double[B * m];
+            for (int k = 0; k < weights.length; k++) {
+                weights[k] = in[k] > 0 ? ACTIVE_WEIGHT : INACTIVE_WEIGHT;
+            }
+            be.write(weights, w);
+        }
+        kkt.factor(problems, ok);
+        be.setActive(problems);
+        be.axpby(-1, p, 0, rx);
+        kkt.solveAugmented(rx, h, b, v.x, v.z, v.y, options.refinementSteps(), true);
+        if (m > 0) {
+            // s = (h − Gx) on inactive rows, 0 on active ones; z = 0 on inactive rows: exact complementarity.
+            be.copy(h, v.s);
+            be.multiply(G, false, v.x, -1, 1, v.s);
+            be.multiplyElements(indicator, v.z, v.z);
+            be.fill(ru, 1);
+            be.axpby(-1, indicator, 1, ru);
+            be.multiplyElements(ru, v.s, v.s);
+        }
+        r.compute(v);
+    }
+
+    /**
+     * Problem i's active rows for polishing, written into {@code in} (1 active, 0 not): the {@code wanted}
+     * rows, those marked {@code first} before the others and each group by decreasing {@code key}, each kept
+     * only if it is linearly independent of the rows of A and the rows kept before it (modified Gram–Schmidt
+     * on the normalized rows of the original data). Why: over dependent rows the multipliers are not
+     * unique, the least-norm split a regularized solve would give can be negative (a bound x ≤ u and
+     * −x ≤ −u both tight), and the derivative is not defined; a dropped row that is tight at the solution is
+     * still satisfied, as a combination of the kept ones (§2.6).
+     *
+     * @return whether any row was dependent (rows of A included): the problem is then degenerate
+     */
+    private boolean activeRows(int i, boolean[] wanted, boolean[] first, double[] key, double[] in) {
+        Integer[] order = new Integer[m];
+        int count = 0;
+        for (int k = 0; k < m; k++) {
+            in[i * m + k] = 0;
+            if (wanted[i * m + k]) {
+                order[count++] = k;
+            }
+        }
+        Arrays.sort(order, 0, count, (a, c) -> first[i * m + a] != first[i * m + c] ? (first[i * m + a] ? -1 : 1)
+                : Double.compare(key[i * m + c], key[i * m + a]));
+        double[][] basis = new double[Math.min(n, count + q)][];
+        int size = 0;
+        boolean dependent = false;
+        for (int k = 0; k < q + count; k++) {
+            double[] row = k < q ? rowOf(batch.A(), i, k) : rowOf(batch.G(), i, order[k - q]);
+            if (size < n && orthogonalize(row, basis, size)) {
+                basis[size++] = row;
+                if (k >= q) {
+                    in[i * m + order[k - q]] = 1;
+                }
+            } else {
+                dependent = true;
+            }
+        }
+        return dependent;
+    }
+
+    /**
+     * Removes from {@code row} its components along the first {@code size} (orthonormal) rows of
+     * {@code basis} and normalizes it; false when little is left of it: it depends on them.
+     */
+    private static boolean orthogonalize(double[] row, double[][] basis, int size) {
+        if (normalize(row) == 0) {
+            return false;
+        }
+        for (int j = 0; j < size; j++) {
+            double dot = 0;
+            for (int c = 0; c < row.length; c++) {
+                dot += basis[j][c] * row[c];
+            }
+            for (int c = 0; c < row.length; c++) {
+                row[c] -= dot * basis[j][c];
+            }
+        }
+        return normalize(row) > DEPENDENT;
+    }
+
+    private double[] rowOf(Datum M, int i, int row) {
+        int o = M.offset(i) + row * n;
+        return Arrays.copyOfRange(M.values(), o, o + n);
+    }
+
+    /** Scales v to unit length; returns its former length. */
+    private static double normalize(double[] vector) {
+        double sum = 0;
+        for (double x : vector) {
+            sum += x * x;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > 0) {
+            for (int k = 0; k < vector.length; k++) {
+                vector[k] /= norm;
+            }
+        }
+        return norm;
+    }
+
+    /**
+     * The degenerate convention (§2.6): every tight row of a polished problem is kept as an equality where
+     * it is independent of the others, so the backward differentiates the KKT system in which weakly active
+     * rows stay binding. A row the guess left inactive but whose polished slack is zero is added and the
+     * problem polished again; a problem with such a row, or with a zero multiplier on an active row, is
+     * flagged degenerate.
+     */
+    private void settleTightRows(boolean[] accepted) {
+        if (m == 0 || !anyOf(accepted)) {
+            return;
+        }
+        double[] s = readOriginal(v.s, units.slack(), m), z = readOriginal(v.z, units.lambda(), m);
+        double[] in = new double[B * m];
+        be.read(indicator, in);
+        boolean[] forced = new boolean[B * m], again = new boolean[B];
+        for (int i = 0; i < B; i++) {
+            if (!accepted[i]) {
+                continue;
+            }
+            double slackZero = WEAK * (r.constraintScale[i] + Math.max(r.hNorm[i], r.gx[i]));
+            double zMax = 0;
+            for (int k = i * m; k < (i + 1) * m; k++) {
+                zMax = Math.max(zMax, z[k]);
+            }
+            for (int k = i * m; k < (i + 1) * m; k++) {
+                boolean tight = s[k] <= slackZero;
+                forced[k] = in[k] > 0 || tight;
+                again[i] |= in[k] == 0 && tight;
+                degenerate[i] |= in[k] > 0 && z[k] <= WEAK * zMax;
+            }
+        }
+        if (!anyOf(again)) {
+            return;
+        }
+        boolean[] second = polish(again, forced);
+        for (int i = 0; i < B; i++) {
+            if (again[i]) {
+                degenerate[i] = true;
+                // A second polish that failed restored the first one's point, but not its factorization.
+                if (!second[i]) {
+                    accepted[i] = polish(single(i), null)[i];
+                    polished[i] = accepted[i];
+                    degenerate[i] = true;
+                }
+            }
+        }
+    }
+
+    private boolean[] single(int i) {
+        boolean[] one = new boolean[B];
+        one[i] = true;
+        return one;
+    }
+
+    /** {@code scale ∘ v} read to the host: a vector in original units. */
+    private double[] readOriginal(BatchVector vector, BatchVector scale, int length) {
+        boolean[] all = new boolean[B];
+        Arrays.fill(all, true);
+        be.setActive(all);
+        BatchVector out = be.vector(length, false);
+        be.multiplyElements(scale, vector, out);
+        double[] values = new double[B * length];
+        be.read(out, values);
+        be.setActive(active);
+        return values;
     }
 
     private void freeze(int i, Status outcome) {
@@ -455,8 +924,12 @@ final class InteriorPointMethod {
     }
 
     private boolean anyActive() {
-        for (boolean a : active) {
-            if (a) {
+        return anyOf(active);
+    }
+
+    private static boolean anyOf(boolean[] flags) {
+        for (boolean f : flags) {
+            if (f) {
                 return true;
             }
         }
@@ -464,32 +937,41 @@ final class InteriorPointMethod {
     }
 
     /**
-     * Factors the KKT system at the final (scaled) iterate, for the backward, and maps the iterate back to
-     * the original units: {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂ / c, ν = F·ν̂ / c}.
+     * Factors the KKT system at the solution for the backward (problems not polished: the polished ones
+     * keep their active-set factorization) and maps the final point back to the original units:
+     * {@code x = D·x̂, s = E⁻¹·ŝ, λ = E·λ̂/c, ν = F·ν̂/c}.
      */
     private SolvedBatch finish(boolean factorAtSolution) {
-        Arrays.fill(active, true);
-        be.setActive(active);
-        boolean[] factored = new boolean[B];
-        if (factorAtSolution) {
-            if (m > 0) {
-                // The backward's weights: (λ/s)³ rather than λ/s. On the central path λ/s is λ²/μ on an active row
-                // and μ/s² on an inactive one, so the derivative at the final iterate is that of the barrier-
-                // smoothed problem, off the true derivative by O(1/w) and O(w) there (seen: 30% on a row with λ ≈
-                // 1e-4 at tolerance 1e-8). Cubing is the same iterate seen at a far smaller μ (μ³/λ⁴ and μ³/s⁴):
-                // active rows become hard, inactive ones vanish, and a weakly active row (λ ≈ s, w ≈ 1) keeps its
-                // middle value. The regularized solve takes the extreme weights.
-                be.divideElements(z, s, w);
-                be.multiplyElements(w, w, tm);
-                be.multiplyElements(tm, w, w);
-            }
-            kkt.factor(active, factored);
+        boolean[] factored = polished.clone();
+        boolean[] rest = new boolean[B];
+        for (int i = 0; i < B; i++) {
+            rest[i] = !polished[i];
         }
-        be.setActive(active);
-        BatchVector xOut = unscaled(x, units.d());
-        BatchVector sOut = m > 0 ? unscaled(s, units.eInverse()) : null;
-        BatchVector zOut = m > 0 ? unscaled(z, units.e()) : null;
-        BatchVector yOut = q > 0 ? unscaled(y, units.f()) : null;
+        if (factorAtSolution && anyOf(rest)) {
+            be.setActive(rest);
+            if (m > 0) {
+                // The backward's weights where there is no active set: (λ/s)³ rather than λ/s. On the central
+                // path λ/s is λ²/μ on an active row and μ/s² on an inactive one, so the derivative at the final
+                // iterate is that of the barrier-smoothed problem, off the true one by O(1/w) and O(w) there.
+                // Cubing is the same iterate seen at a far smaller μ (μ³/λ⁴ and μ³/s⁴): active rows become
+                // hard, inactive ones vanish, and a weakly active row (λ ≈ s, w ≈ 1) keeps its middle value.
+                be.divideElements(v.z, v.s, w);
+                be.multiplyElements(w, w, ru);
+                be.multiplyElements(ru, w, w);
+            }
+            boolean[] done = new boolean[B];
+            kkt.factor(rest, done);
+            for (int i = 0; i < B; i++) {
+                factored[i] |= rest[i] && done[i];
+            }
+        }
+        boolean[] all = new boolean[B];
+        Arrays.fill(all, true);
+        be.setActive(all);
+        BatchVector xOut = unscaled(v.x, units.x());
+        BatchVector sOut = m > 0 ? unscaled(v.s, units.slack()) : null;
+        BatchVector zOut = m > 0 ? unscaled(v.z, units.lambda()) : null;
+        BatchVector yOut = q > 0 ? unscaled(v.y, units.nu()) : null;
         double[] xs = new double[B * n], lam = new double[B * m], nu = new double[B * q], sl = new double[B * m];
         be.read(xOut, xs);
         if (m > 0) {
@@ -500,15 +982,15 @@ final class InteriorPointMethod {
             be.read(yOut, nu);
         }
         QpSolution solution = new QpSolution(B, n, m, q, xs, lam, nu, sl, objective, status, iterations, primalRes,
-                dualRes, gapOut);
+                dualRes, gapOut, polished, degenerate);
         return new SolvedBatch(be, data, solution, xOut, sOut, zOut, yOut, kkt, factored, options.refinementSteps(),
                 units);
     }
 
     /** A new vector {@code scale ∘ v}. */
-    private BatchVector unscaled(BatchVector v, BatchVector scale) {
-        BatchVector out = be.vector(v.length(), false);
-        be.multiplyElements(scale, v, out);
+    private BatchVector unscaled(BatchVector vector, BatchVector scale) {
+        BatchVector out = be.vector(vector.length(), false);
+        be.multiplyElements(scale, vector, out);
         return out;
     }
 }

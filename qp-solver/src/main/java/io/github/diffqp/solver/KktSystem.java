@@ -7,7 +7,8 @@ import io.github.diffqp.solver.backend.BatchVector;
 import java.util.Arrays;
 
 /**
- * The reduced KKT system shared by every Newton step of the interior-point method and by the backward:
+ * The reduced KKT system shared by every Newton step of the interior-point method, by polishing and by the
+ * backward (docs/DESIGN.md §2.9):
  * <pre>
  *   [ K  Aᵀ ] [dx]   [r1]
  *   [ A  0  ] [dy] = [r2]        K = Q + Gᵀ·diag(w)·G

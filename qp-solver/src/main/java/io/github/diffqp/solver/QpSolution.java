@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The solutions of a batch: for problem {@code i}, {@code x(i)}, the inequality duals {@code lambda(i)}
  * (≥ 0), the equality duals {@code nu(i)}, the slacks {@code slack(i) = h − Gx}, the objective
- * {@code ½xᵀQx + pᵀx}, a {@link Status}, the iteration count and the final residuals. Arrays returned
+ * {@code ½xᵀQx + pᵀx}, a {@link Status}, the iteration count, the final residuals, and whether the answer
+ * was {@linkplain #polished polished} and is {@linkplain #degenerate degenerate}. Arrays returned
  * by the bulk accessors ({@link #x()}, ...) are the stacked row-major data, not copies.
  */
 public final class QpSolution {
@@ -14,11 +15,12 @@ public final class QpSolution {
     private final double[] primalResidual, dualResidual, gap;
     private final Status[] status;
     private final int[] iterations;
+    private final boolean[] polished, degenerate;
 
     /** Assembles a solution; arrays are taken, not copied. Used by solvers, not by users. */
     public QpSolution(int size, int n, int m, int q, double[] x, double[] lambda, double[] nu, double[] slack,
                       double[] objective, Status[] status, int[] iterations, double[] primalResidual,
-                      double[] dualResidual, double[] gap) {
+                      double[] dualResidual, double[] gap, boolean[] polished, boolean[] degenerate) {
         this.size = size;
         this.n = n;
         this.m = m;
@@ -33,6 +35,8 @@ public final class QpSolution {
         this.primalResidual = primalResidual;
         this.dualResidual = dualResidual;
         this.gap = gap;
+        this.polished = polished;
+        this.degenerate = degenerate;
     }
 
     public int size() {
@@ -117,6 +121,26 @@ public final class QpSolution {
     /** Final duality gap sᵀλ of problem {@code i}. */
     public double gap(int i) {
         return gap[i];
+    }
+
+    /**
+     * Whether problem {@code i}'s answer is the polished one: the exact solution of the equality-constrained
+     * KKT system of the active set the interior-point method identified, checked feasible, dual feasible
+     * and stationary to the tolerance (docs/DESIGN.md §2.5). False where polishing was rejected or not run: the
+     * answer is then the interior-point iterate, accurate to the tolerance only.
+     */
+    public boolean polished(int i) {
+        return polished[i];
+    }
+
+    /**
+     * Whether problem {@code i} is degenerate at its solution (docs/DESIGN.md §2.6): an active row with a zero
+     * multiplier (weakly active), or active rows of G and the rows of A linearly dependent. x is still the
+     * solution, but its derivative does not exist there (or λ, ν are not unique); the backward returns the
+     * documented element of the generalized Jacobian. Detected only on polished problems.
+     */
+    public boolean degenerate(int i) {
+        return degenerate[i];
     }
 
     /** True when every problem's status is {@link Status#SOLVED}. */

@@ -10,8 +10,9 @@ import io.github.diffqp.solver.backend.BatchVector;
  *
  * <p>The solver works on equilibrated data ({@link BatchData}); the iterate handles given out here are in
  * the problem's original units, and {@link #solveKkt} solves the original system: the scaled system is
- * the original one multiplied by {@code diag(D, E, F)} on both sides, so the right-hand side goes in
- * multiplied by D, E, F and the solution comes out multiplied by them again.
+ * the original one multiplied by {@code diag(D, E, F)} on both sides (its objective rows also by the cost
+ * factor c), so the right-hand side goes in multiplied by {@code c·D, E, F} and the solution comes out
+ * multiplied by {@code D, E/c, F/c} (see {@link Equilibration.Vectors}).
  */
 public final class SolvedBatch implements AutoCloseable {
     private final Backend backend;
@@ -87,7 +88,7 @@ public final class SolvedBatch implements AutoCloseable {
      * problems set active on the backend:
      * <pre>
      *   [ Q  Gᵀ    Aᵀ ] [dx]   [rx]
-     *   [ G  −W⁻¹  0  ] [du] = [ru]        W = diag((λ ⊘ s)³), see LayerForward
+     *   [ G  −W⁻¹  0  ] [du] = [ru]        W: the active set's, or (λ ⊘ s)³ (docs/DESIGN.md §3.2)
      *   [ A  0     0  ] [dy]   [ry]
      * </pre>
      * (the OptNet system with its complementarity rows divided by λ). {@code ru} may be null (zero);
@@ -98,23 +99,23 @@ public final class SolvedBatch implements AutoCloseable {
         if (scaledRx == null) {
             scaledRx = backend.vector(rx.length(), false);
         }
-        backend.multiplyElements(units.d(), rx, scaledRx);
+        backend.multiplyElements(units.rhsX(), rx, scaledRx);
         if (ru != null) {
             scaledRu = scaledRu != null ? scaledRu : backend.vector(ru.length(), false);
-            backend.multiplyElements(units.e(), ru, scaledRu);
+            backend.multiplyElements(units.rhsU(), ru, scaledRu);
         }
         if (ry != null) {
             scaledRy = scaledRy != null ? scaledRy : backend.vector(ry.length(), false);
-            backend.multiplyElements(units.f(), ry, scaledRy);
+            backend.multiplyElements(units.rhsY(), ry, scaledRy);
         }
         kkt.solveAugmented(scaledRx, ru != null ? scaledRu : null, ry != null ? scaledRy : null, dx, du, dy,
                 refinementSteps, true);
-        backend.multiplyElements(units.d(), dx, dx);
+        backend.multiplyElements(units.x(), dx, dx);
         if (du != null) {
-            backend.multiplyElements(units.e(), du, du);
+            backend.multiplyElements(units.lambda(), du, du);
         }
         if (dy != null) {
-            backend.multiplyElements(units.f(), dy, dy);
+            backend.multiplyElements(units.nu(), dy, dy);
         }
     }
 

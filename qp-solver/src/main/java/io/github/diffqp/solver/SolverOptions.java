@@ -13,8 +13,10 @@ public final class SolverOptions {
     private final String backend;
     private final double regularization;
     private final int refinementSteps;
+    private final boolean polish;
 
-    private SolverOptions(double tolerance, int maxIterations, String backend, double regularization, int refinementSteps) {
+    private SolverOptions(double tolerance, int maxIterations, String backend, double regularization, int refinementSteps,
+                          boolean polish) {
         if (!(tolerance > 0 && tolerance < 1)) {
             throw new IllegalArgumentException("tolerance must be in (0, 1), got " + tolerance);
         }
@@ -32,16 +34,17 @@ public final class SolverOptions {
         this.backend = backend == null ? "auto" : backend;
         this.regularization = regularization;
         this.refinementSteps = refinementSteps;
+        this.polish = polish;
     }
 
-    /** Tolerance 1e-8, 100 iterations, backend {@code auto}, regularization 1e-10, 3 refinement steps. */
+    /** Tolerance 1e-8, 100 iterations, backend {@code auto}, regularization 1e-10, 3 refinement steps, polishing. */
     public static SolverOptions defaults() {
-        return new SolverOptions(1e-8, 100, "auto", 1e-10, 3);
+        return new SolverOptions(1e-8, 100, "auto", 1e-10, 3, true);
     }
 
     /**
      * Relative tolerance on the primal, dual and equality residuals and the duality gap, all measured in
-     * the problem's own units. The gap is taken relative to the objective with or without its constant
+     * the problem's own units, relative to the data's own scale (docs/DESIGN.md §2.4, §2.8). The gap is taken relative to the objective with or without its constant
      * c0 ({@link QpBatch#objectiveConstant()}), whichever is smaller in magnitude.
      */
     public double tolerance() {
@@ -70,29 +73,41 @@ public final class SolverOptions {
         return refinementSteps;
     }
 
+    /**
+     * Whether the interior-point answer is polished into the exact solution of its active set (docs/DESIGN.md
+     * §2.5), and differentiated as such. On by default; off only to measure what polishing changes.
+     */
+    public boolean polish() {
+        return polish;
+    }
+
+    public SolverOptions withPolish(boolean value) {
+        return new SolverOptions(tolerance, maxIterations, backend, regularization, refinementSteps, value);
+    }
+
     public SolverOptions withTolerance(double value) {
-        return new SolverOptions(value, maxIterations, backend, regularization, refinementSteps);
+        return new SolverOptions(value, maxIterations, backend, regularization, refinementSteps, polish);
     }
 
     public SolverOptions withMaxIterations(int value) {
-        return new SolverOptions(tolerance, value, backend, regularization, refinementSteps);
+        return new SolverOptions(tolerance, value, backend, regularization, refinementSteps, polish);
     }
 
     public SolverOptions withBackend(String value) {
-        return new SolverOptions(tolerance, maxIterations, value, regularization, refinementSteps);
+        return new SolverOptions(tolerance, maxIterations, value, regularization, refinementSteps, polish);
     }
 
     public SolverOptions withRegularization(double value) {
-        return new SolverOptions(tolerance, maxIterations, backend, value, refinementSteps);
+        return new SolverOptions(tolerance, maxIterations, backend, value, refinementSteps, polish);
     }
 
     public SolverOptions withRefinementSteps(int value) {
-        return new SolverOptions(tolerance, maxIterations, backend, regularization, value);
+        return new SolverOptions(tolerance, maxIterations, backend, regularization, value, polish);
     }
 
     @Override
     public String toString() {
         return "SolverOptions[tolerance=" + tolerance + ", maxIterations=" + maxIterations + ", backend=" + backend
-                + ", regularization=" + regularization + ", refinementSteps=" + refinementSteps + "]";
+                + ", regularization=" + regularization + ", refinementSteps=" + refinementSteps + ", polish=" + polish + "]";
     }
 }

@@ -97,7 +97,7 @@ public final class LayerForward implements AutoCloseable {
         BatchVector dx = be.vector(n, false);
         BatchVector dnu = q > 0 ? be.vector(q, false) : null;
         BatchVector u = m > 0 ? be.vector(m, false) : null;
-        solved.solveKkt(r1, null, r2, dx, u, dnu);
+        solved.solveKkt(r1, null, r2, dx, u, dnu, usable);
         Map<Parameter, Datum> out = new EnumMap<>(Parameter.class);
         BatchVector x = solved.x();
         if (wanted.contains(Parameter.Q)) {
@@ -174,7 +174,8 @@ public final class LayerForward implements AutoCloseable {
             }
         }
         BatchVector dx = be.vector(n, false);
-        solved.solveKkt(r1, ru, r2, dx, m > 0 ? be.vector(m, false) : null, q > 0 ? be.vector(q, false) : null);
+        solved.solveKkt(r1, ru, r2, dx, m > 0 ? be.vector(m, false) : null, q > 0 ? be.vector(q, false) : null,
+                usable);
         double[] result = new double[B * n];
         be.read(dx, result);
         return result;

@@ -35,6 +35,29 @@ class PackerTest {
         return batches.stream().map(PackedBatch::shape).toList();
     }
 
+    /**
+     * 0·x = 1 has no solution: its status is primal_infeasible alone and when padded into a batch with
+     * problems of other shapes (docs/DESIGN.md §2.7), and its neighbours' answers are their own.
+     */
+    @Test
+    void aProblemsStatusIsTheSameAloneAndPacked() {
+        QpProblem impossible = new QpProblem(1, new double[] {1}, new double[] {0}, new double[0], new double[0],
+                new double[] {0}, new double[] {1}, 0);
+        Random rnd = new Random(5);
+        List<QpProblem> problems = List.of(impossible, TestProblems.feasible(rnd, new Shape(3, 4, 1)),
+                TestProblems.feasible(rnd, new Shape(4, 2, 2)));
+        List<QpSolution> packed = new Packer(CostModel.accelerator()).solve(problems, SolverOptions.defaults());
+        assertEquals(1, new Packer(CostModel.accelerator()).pack(problems).size(), "one padded batch");
+        for (int i = 0; i < problems.size(); i++) {
+            QpSolution alone = QpSolver.solve(problems.get(i).asBatch());
+            assertEquals(alone.status(0), packed.get(i).status(0), "problem " + i);
+            if (i > 0) {
+                TestProblems.assertClose(alone.x(0), packed.get(i).x(0), 1e-9, "x of problem " + i);
+            }
+        }
+        assertEquals(io.github.diffqp.solver.Status.PRIMAL_INFEASIBLE, packed.get(0).status(0));
+    }
+
     @Test
     void withoutOverheadProblemsAreGroupedByExactShapeInOrderOfFirstAppearance() {
         List<QpProblem> problems = List.of(zeros(2, 0, 0), zeros(3, 1, 0), zeros(2, 0, 0), zeros(3, 2, 0), zeros(3, 1, 0));

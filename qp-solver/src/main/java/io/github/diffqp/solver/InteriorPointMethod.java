@@ -34,6 +34,8 @@ final class InteriorPointMethod {
     private static final double ACTIVE_WEIGHT = 1e30, INACTIVE_WEIGHT = 1e-30;
     /** A rejected polish resumes the iterations this many times, each with the tolerance this much tighter. */
     private static final int POLISH_ROUNDS = 3;
+    /** The first target with polishing on, when looser than the user's tolerance (chosen by measurement). */
+    private static final double POLISH_START = 1e-6;
     /** Corrections of a rejected active-set guess within one polish (see {@link #polish}). */
     private static final int CORRECTIONS = 3;
     private static final double TIGHTENING = 1e-3, TIGHTEST = 1e-14;
@@ -67,7 +69,7 @@ final class InteriorPointMethod {
     private final Status[] status;
     private final int[] iterations, lastProgress;
     /** The tolerance each problem iterates to: the user's, tightened after a rejected polish. */
-    private final double[] target;
+    private final double[] target, worstAtStop;
     /** Per measure (worst residual, primal and dual certificates) and problem, the best value so far. */
     private final double[] bestProgress;
     private final double[] stepS, stepZ, alpha, shift;
@@ -257,6 +259,7 @@ final class InteriorPointMethod {
         iterations = new int[B];
         lastProgress = new int[B];
         target = new double[B];
+        worstAtStop = new double[B];
         bestProgress = new double[3 * B];
         stepS = new double[B];
         stepZ = new double[B];
@@ -285,7 +288,9 @@ final class InteriorPointMethod {
     /** Runs the method to the end for every problem; the backend stays open in the result. */
     SolvedBatch run(boolean factorAtSolution) {
         Arrays.fill(active, true);
-        Arrays.fill(target, options.tolerance());
+        // With polishing, the iterations first stop at a looser target: the active set is usually plain by
+        // then, and polishing, which checks its answer at the user's tolerance, does the rest (§2.5).
+        Arrays.fill(target, options.polish() ? Math.max(options.tolerance(), POLISH_START) : options.tolerance());
         Arrays.fill(bestProgress, Double.POSITIVE_INFINITY);
         be.setActive(active);
         scales();
@@ -303,12 +308,19 @@ final class InteriorPointMethod {
             }
             boolean[] accepted = polish(candidates, null);
             settleTightRows(accepted);
-            // A rejected polish of a solved problem: iterate on to a tighter tolerance and try again (§2.5).
+            // A rejected polish of a solved problem: iterate on to the user's tolerance, then to tighter ones,
+            // and try again (§2.5).
             boolean resume = false;
             for (int i = 0; i < B; i++) {
-                if (candidates[i] && !accepted[i] && status[i] == Status.SOLVED && round + 1 < POLISH_ROUNDS
-                        && target[i] > TIGHTEST && iterations[i] < options.maxIterations()) {
-                    target[i] = Math.max(TIGHTEST, target[i] * TIGHTENING);
+                if (!(candidates[i] && !accepted[i] && status[i] == Status.SOLVED)) {
+                    continue;
+                }
+                boolean early = target[i] > options.tolerance();
+                double next = early ? options.tolerance() : Math.max(TIGHTEST, target[i] * TIGHTENING);
+                if (iterations[i] >= options.maxIterations()) {
+                    status[i] = worstAtStop[i] <= options.tolerance() ? Status.SOLVED : Status.MAX_ITERATIONS;
+                } else if (early || round < POLISH_ROUNDS && next < target[i]) {
+                    target[i] = next;
                     active[i] = true;
                     status[i] = null;
                     for (int k = 0; k < 3; k++) {
@@ -511,6 +523,7 @@ final class InteriorPointMethod {
             }
             record(i);
             double worst = r.worst(i);
+            worstAtStop[i] = worst;
             double primalCertificate = r.dualSum[i] / Math.max(r.zNorm[i], r.yNorm[i]);
             double dualCertificate = Math.max(Math.max(r.qx[i], r.ax[i]), Math.max(-r.minNegGx[i], 0)) / r.xNorm[i];
             double[] measures = {worst, primalCertificate, dualCertificate};
@@ -635,7 +648,7 @@ final class InteriorPointMethod {
      * stays near 1; the other form lets rounding in G·dx pin such a slack and stall the method.
      */
     private void direction() {
-        kkt.solveAugmented(rx, ru, ry, d.dx, d.dz, d.dy, options.refinementSteps(), false);
+        kkt.solveAugmented(rx, ru, ry, d.dx, d.dz, d.dy, options.refinementSteps(), null);
         be.divideElements(d.dz, w, d.ds);
         be.axpby(-1, ru, -1, d.ds);
         be.axpby(-1, r.rp, 1, d.ds);
@@ -749,17 +762,27 @@ final class InteriorPointMethod {
      */
     private void solveActiveSet(boolean[] problems, double[] in) {
         if (m > 0) {
-            be.write(in, indicator);
-            double[] weights = new double[B * m];
-            for (int k = 0; k < weights.length; k++) {
-                weights[k] = in[k] > 0 ? ACTIVE_WEIGHT : INACTIVE_WEIGHT;
+            // Only these problems' rows change: another problem's weights may be those its kept factorization
+            // was made with, which its backward needs (read and write cover the whole batch).
+            double[] indicators = new double[B * m], weights = new double[B * m];
+            be.read(indicator, indicators);
+            be.read(w, weights);
+            for (int i = 0; i < B; i++) {
+                for (int k = i * m; problems[i] && k < (i + 1) * m; k++) {
+                    indicators[k] = in[k];
+                    weights[k] = in[k] > 0 ? ACTIVE_WEIGHT : INACTIVE_WEIGHT;
+                }
             }
+            be.write(indicators, indicator);
             be.write(weights, w);
         }
+        // The retries' larger shifts stay with this factorization: the iterations' own must not grow with them.
+        double[] shifts = kkt.shifts();
         kkt.factor(problems, ok);
+        kkt.restoreShifts(shifts, problems);
         be.setActive(problems);
         be.axpby(-1, p, 0, rx);
-        kkt.solveAugmented(rx, h, b, v.x, v.z, v.y, options.refinementSteps(), true);
+        kkt.solveAugmented(rx, h, b, v.x, v.z, v.y, options.refinementSteps(), problems);
         if (m > 0) {
             // s = (h − Gx) on inactive rows, 0 on active ones; z = 0 on inactive rows: exact complementarity.
             be.copy(h, v.s);

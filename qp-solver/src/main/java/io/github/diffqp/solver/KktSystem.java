@@ -189,6 +189,20 @@ public final class KktSystem {
         backend.setActive(active);
     }
 
+    /** The static shifts δ of K, per problem, which a failed factorization grows for the ones after it. */
+    double[] shifts() {
+        return shiftK.clone();
+    }
+
+    /** Puts back shifts taken with {@link #shifts()}, for the given problems. */
+    void restoreShifts(double[] saved, boolean[] problems) {
+        for (int i = 0; i < problems.length; i++) {
+            if (problems[i]) {
+                shiftK[i] = saved[i];
+            }
+        }
+    }
+
     /**
      * Solves the system for the active problems (backend mask) with the last factorization:
      * {@code dx, dy} from {@code r1, r2}. {@code r2} and {@code dy} are null when q = 0. Inputs are kept.
@@ -268,12 +282,14 @@ public final class KktSystem {
      * residual involves only W⁻¹, which is small there, so refinement restores du to full accuracy.
      * {@code ru} may be null (zero); {@code ry}, {@code dy} are null when q = 0; {@code du} when m = 0.
      * As in {@link #solve}, the first block row is taken plus ρAᵀ times the last, with Q + ρAᵀA for Q.
-     * Refinement takes {@code refinementSteps} steps; with {@code untilConverged} (the backward, which
-     * wants the solve to full accuracy) it goes on while it still pays (see {@link #MAX_REFINEMENT_STEPS}).
-     * The Newton steps need no more than the fixed count.
+     * Refinement takes {@code refinementSteps} steps; with {@code untilConverged} given (polishing and the
+     * backward, which want the solve to full accuracy: the problems being solved, the backend's mask) each of
+     * those problems goes on while its residual still halves (see {@link #MAX_REFINEMENT_STEPS}), and leaves
+     * the mask when it does not, so one slow problem does not hold up the others; the mask is restored at the
+     * end. The Newton steps need no more than the fixed count.
      */
     void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
-                        BatchVector dy, int refinementSteps, boolean untilConverged) {
+                        BatchVector dy, int refinementSteps, boolean[] untilConverged) {
         if (m == 0) {
             solve(rx, ry, dx, dy, refinementSteps);
             return;
@@ -296,7 +312,8 @@ public final class KktSystem {
         }
         eliminate(rx, augRes, ry, dx, du, dy);
         Arrays.fill(previousResidual, Double.POSITIVE_INFINITY);
-        int maxSteps = untilConverged ? MAX_REFINEMENT_STEPS : refinementSteps;
+        int maxSteps = untilConverged != null ? MAX_REFINEMENT_STEPS : refinementSteps;
+        boolean[] refining = untilConverged != null ? untilConverged.clone() : null;
         for (int step = 0; step < maxSteps; step++) {
             // Residuals of the unreduced system: augX (x rows), augU (u rows), augY (y rows).
             backend.copy(rx, augX);
@@ -312,7 +329,7 @@ public final class KktSystem {
                 backend.copy(ry, augY);
                 backend.multiply(A, false, dx, -1, 1, augY);
             }
-            if (untilConverged && !progressing(previousResidual, currentResidual) && step >= refinementSteps) {
+            if (refining != null && !progressing(previousResidual, currentResidual, refining, step >= refinementSteps)) {
                 break;
             }
             eliminate(augX, augU, augY, augCx, augCu, augCy);
@@ -322,15 +339,18 @@ public final class KktSystem {
                 backend.axpby(1, augCy, 1, dy);
             }
         }
+        if (untilConverged != null) {
+            backend.setActive(untilConverged);
+        }
     }
 
     /**
-     * Whether refinement still pays: true while some problem's residual (largest of the three blocks)
-     * fell to at most half the previous step's. Problems outside the backend's mask keep 0 and count as
-     * done. Updates {@code previous} to this step's residuals.
+     * Whether refinement still pays, per problem: with {@code drop}, a problem of {@code refining} whose
+     * residual (largest of the three blocks) did not fall to half the previous step's leaves it, and the
+     * backend's mask is set to the problems left. Updates {@code previous} to this step's residuals; false
+     * when none is left.
      */
-    private boolean progressing(double[] previous, double[] current) {
-        boolean any = false;
+    private boolean progressing(double[] previous, double[] current, boolean[] refining, boolean drop) {
         double[] block = scratch;
         Arrays.fill(current, 0);
         for (BatchVector r : new BatchVector[] {augX, augU, augY}) {
@@ -343,10 +363,13 @@ public final class KktSystem {
                 current[i] = Math.max(current[i], block[i]);
             }
         }
+        boolean any = false;
         for (int i = 0; i < current.length; i++) {
-            any |= current[i] > 0 && current[i] <= 0.5 * previous[i];
+            refining[i] &= !drop || current[i] > 0 && current[i] <= 0.5 * previous[i];
+            any |= refining[i];
             previous[i] = current[i];
         }
+        backend.setActive(refining);
         return any;
     }
 

@@ -92,10 +92,11 @@ public final class SolvedBatch implements AutoCloseable {
      *   [ A  0     0  ] [dy]   [ry]
      * </pre>
      * (the OptNet system with its complementarity rows divided by λ). {@code ru} may be null (zero);
-     * {@code ry}, {@code dy} are null when q = 0, {@code du} when m = 0.
+     * {@code ry}, {@code dy} are null when q = 0, {@code du} when m = 0. {@code problems} must be the
+     * backend's current mask; each problem's solve is refined until it stops improving.
      */
     public void solveKkt(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
-                         BatchVector dy) {
+                         BatchVector dy, boolean[] problems) {
         if (scaledRx == null) {
             scaledRx = backend.vector(rx.length(), false);
         }
@@ -109,7 +110,7 @@ public final class SolvedBatch implements AutoCloseable {
             backend.multiplyElements(units.rhsY(), ry, scaledRy);
         }
         kkt.solveAugmented(scaledRx, ru != null ? scaledRu : null, ry != null ? scaledRy : null, dx, du, dy,
-                refinementSteps, true);
+                refinementSteps, problems);
         backend.multiplyElements(units.x(), dx, dx);
         if (du != null) {
             backend.multiplyElements(units.lambda(), du, du);

@@ -29,24 +29,28 @@ class ReadmeExampleTest {
         QpSolution sol = QpSolver.solve(batch);
         double[] x0 = sol.x(0);
         Status s0 = sol.status(0);
+        boolean exact = sol.polished(0);
+        assertTrue(exact);
         // Problem 0: x = (½, ½) on x₁ + x₂ = 1. Problem 1: the unconstrained optimum (−2, 2) is feasible.
         assertEquals(Status.SOLVED, s0);
-        assertEquals(0.5, x0[0], 1e-8);
-        assertEquals(-2, sol.x(1)[0], 1e-7);
-        assertEquals(2, sol.x(1)[1], 1e-7);
+        assertEquals(0.5, x0[0], 1e-14);
+        assertEquals(-2, sol.x(1)[0], 1e-14);
+        assertEquals(2, sol.x(1)[1], 1e-14);
         try (LayerForward f = new QpLayer().forward(batch)) {
             double[] dlDx = {1, 0, 0, 1};
             Gradients g = f.backward(dlDx, Parameter.P, Parameter.G);
             Datum dG = g.get(Parameter.G);
             assertTrue(dG.isShared());
+            boolean kink = g.degenerate(0);
+            assertTrue(!kink);
             // Problem 0 on its face x₁ + x₂ = 1: dx/dp₁ = (−½, ½)ᵀ, so ∂x₁/∂p₁ = −½.
-            assertEquals(-0.5, g.get(Parameter.P).values()[0], 1e-6);
+            assertEquals(-0.5, g.get(Parameter.P).values()[0], 1e-14);
             double[] dx = f.jvp(null, Datum.batchedVector(2, 2, new double[] {1, 0, 0, 0}), null, null, null, null);
             assertEquals(-0.5, dx[0], 1e-6);
             assertEquals(0.5, dx[1], 1e-6);
         }
         GradientCheck.Report report = GradientCheck.run(batch, new double[] {1, 0, 0, 1},
-                SolverOptions.defaults().withTolerance(1e-12), 1e-6);
+                SolverOptions.defaults(), 1e-6);
         assertTrue(report.worst() < 1e-5, report.toString());
     }
 }

@@ -72,7 +72,8 @@ final class InteriorPointMethod {
     private final double[] target, worstAtStop;
     /** Per measure (worst residual, primal and dual certificates) and problem, the best value so far. */
     private final double[] bestProgress;
-    private final double[] stepS, stepZ, alpha, shift;
+    /** Per problem: the longest steps keeping s and z positive, and the step length α taken. */
+    private final double[] stepS, stepZ, alpha;
     // Reported residuals, in original units.
     private final double[] objective, primalRes, dualRes, gapOut;
 
@@ -264,7 +265,6 @@ final class InteriorPointMethod {
         stepS = new double[B];
         stepZ = new double[B];
         alpha = new double[B];
-        shift = new double[B];
         objective = new double[B];
         primalRes = new double[B];
         dualRes = new double[B];
@@ -301,40 +301,52 @@ final class InteriorPointMethod {
             if (!options.polish()) {
                 break;
             }
-            boolean[] candidates = new boolean[B];
-            for (int i = 0; i < B; i++) {
-                candidates[i] = !polished[i] && (status[i] == Status.SOLVED || status[i] == Status.MAX_ITERATIONS
-                        || status[i] == Status.NUMERICAL_ERROR && iterations[i] > 0 && !Double.isNaN(objective[i]));
-            }
+            boolean[] candidates = polishCandidates();
             boolean[] accepted = polish(candidates, null);
             settleTightRows(accepted);
-            // A rejected polish of a solved problem: iterate on to the user's tolerance, then to tighter ones,
-            // and try again (§2.5).
-            boolean resume = false;
-            for (int i = 0; i < B; i++) {
-                if (!(candidates[i] && !accepted[i] && status[i] == Status.SOLVED)) {
-                    continue;
-                }
-                boolean early = target[i] > options.tolerance();
-                double next = early ? options.tolerance() : Math.max(TIGHTEST, target[i] * TIGHTENING);
-                if (iterations[i] >= options.maxIterations()) {
-                    status[i] = worstAtStop[i] <= options.tolerance() ? Status.SOLVED : Status.MAX_ITERATIONS;
-                } else if (early || round < POLISH_ROUNDS && next < target[i]) {
-                    target[i] = next;
-                    active[i] = true;
-                    status[i] = null;
-                    for (int k = 0; k < 3; k++) {
-                        bestProgress[k * B + i] = Double.POSITIVE_INFINITY;
-                    }
-                    lastProgress[i] = iterations[i];
-                    resume = true;
-                }
-            }
-            if (!resume) {
+            if (!resumeRejected(candidates, accepted, round)) {
                 break;
             }
         }
         return finish(factorAtSolution);
+    }
+
+    /** The problems whose iterate polishing may turn into an exact answer: solved, exhausted or stalled. */
+    private boolean[] polishCandidates() {
+        boolean[] candidates = new boolean[B];
+        for (int i = 0; i < B; i++) {
+            candidates[i] = !polished[i] && (status[i] == Status.SOLVED || status[i] == Status.MAX_ITERATIONS
+                    || status[i] == Status.NUMERICAL_ERROR && iterations[i] > 0 && !Double.isNaN(objective[i]));
+        }
+        return candidates;
+    }
+
+    /**
+     * Sends each solved problem whose polish was rejected back to the iterations (§2.5), to the user's
+     * tolerance after the first, looser target, then to tighter ones; returns whether any went back.
+     */
+    private boolean resumeRejected(boolean[] candidates, boolean[] accepted, int round) {
+        boolean resume = false;
+        for (int i = 0; i < B; i++) {
+            if (!(candidates[i] && !accepted[i] && status[i] == Status.SOLVED)) {
+                continue;
+            }
+            boolean early = target[i] > options.tolerance();
+            double next = early ? options.tolerance() : Math.max(TIGHTEST, target[i] * TIGHTENING);
+            if (iterations[i] >= options.maxIterations()) {
+                status[i] = worstAtStop[i] <= options.tolerance() ? Status.SOLVED : Status.MAX_ITERATIONS;
+            } else if (early || round < POLISH_ROUNDS && next < target[i]) {
+                target[i] = next;
+                active[i] = true;
+                status[i] = null;
+                for (int k = 0; k < 3; k++) {
+                    bestProgress[k * B + i] = Double.POSITIVE_INFINITY;
+                }
+                lastProgress[i] = iterations[i];
+                resume = true;
+            }
+        }
+        return resume;
     }
 
     /** Iterates every active problem until it stops: residuals → termination → Newton step. */
@@ -448,8 +460,9 @@ final class InteriorPointMethod {
             // w = 1 / (1 + h∘h / FAR²)
             be.multiplyElements(h, h, w);
             be.axpby(0, w, 1 / (FAR * FAR), w);
-            Arrays.fill(shift, 1);
-            be.addScalar(shift, w);
+            double[] ones = new double[B];
+            Arrays.fill(ones, 1);
+            be.addScalar(ones, w);
             be.fill(ru, 1);
             be.divideElements(ru, w, w);
         }
@@ -470,15 +483,10 @@ final class InteriorPointMethod {
         be.multiply(G, false, v.x, -1, 1, v.s);
         be.multiplyElements(w, v.s, v.z);
         be.axpby(0, v.s, -1, v.z); // z = W(Gx − h) = −W∘s
-        double[] size = stepS, inverseKappa = stepZ;
-        shiftIntoOrthant(v.s);
+        double[] sShift = shiftIntoOrthant(v.s), zShift = shiftIntoOrthant(v.z), inverseKappa = new double[B];
         for (int i = 0; i < B; i++) {
-            size[i] = Math.max(1, shift[i]);
-        }
-        shiftIntoOrthant(v.z);
-        for (int i = 0; i < B; i++) {
-            size[i] = Math.max(size[i], shift[i]);
-            inverseKappa[i] = 1 / (size[i] * size[i]);
+            double size = Math.max(1, Math.max(sShift[i], zShift[i]));
+            inverseKappa[i] = 1 / (size * size);
         }
         // z = 1 / (1/z + s/κ)
         be.fill(ru, 1);
@@ -487,13 +495,15 @@ final class InteriorPointMethod {
         be.divideElements(ru, d.dz, v.z);
     }
 
-    /** Adds to each problem's v the amount that brings its least entry up to 1, if it is not positive. */
-    private void shiftIntoOrthant(BatchVector vector) {
-        be.min(vector, alpha);
+    /** Adds to each problem's v the amount that brings its least entry up to 1, if it is not positive; returns it. */
+    private double[] shiftIntoOrthant(BatchVector vector) {
+        double[] least = new double[B], shift = new double[B];
+        be.min(vector, least);
         for (int i = 0; i < B; i++) {
-            shift[i] = alpha[i] > 0 ? 0 : 1 - alpha[i];
+            shift[i] = least[i] > 0 ? 0 : 1 - least[i];
         }
         be.addScalar(shift, vector);
+        return shift;
     }
 
     /** Factors the Newton system at the current weights; a problem whose factorization fails is frozen. */
@@ -604,7 +614,7 @@ final class InteriorPointMethod {
         be.maxStep(v.s, d.ds, stepS);
         be.maxStep(v.z, d.dz, stepZ);
         // μ_aff = (s + α·ds)ᵀ(z + α·dz) / m, expanded so that no shifted copies are needed.
-        double[] sDz = alpha, zDs = shift, dsDz = new double[B];
+        double[] sDz = new double[B], zDs = new double[B], dsDz = new double[B];
         be.dot(v.s, d.dz, sDz);
         be.dot(v.z, d.ds, zDs);
         be.dot(d.ds, d.dz, dsDz);
@@ -762,19 +772,7 @@ final class InteriorPointMethod {
      */
     private void solveActiveSet(boolean[] problems, double[] in) {
         if (m > 0) {
-            // Only these problems' rows change: another problem's weights may be those its kept factorization
-            // was made with, which its backward needs (read and write cover the whole batch).
-            double[] indicators = new double[B * m], weights = new double[B * m];
-            be.read(indicator, indicators);
-            be.read(w, weights);
-            for (int i = 0; i < B; i++) {
-                for (int k = i * m; problems[i] && k < (i + 1) * m; k++) {
-                    indicators[k] = in[k];
-                    weights[k] = in[k] > 0 ? ACTIVE_WEIGHT : INACTIVE_WEIGHT;
-                }
-            }
-            be.write(indicators, indicator);
-            be.write(weights, w);
+            writeActiveRows(problems, in);
         }
         // The retries' larger shifts stay with this factorization: the iterations' own must not grow with them.
         double[] shifts = kkt.shifts();
@@ -793,6 +791,25 @@ final class InteriorPointMethod {
             be.multiplyElements(ru, v.s, v.s);
         }
         r.compute(v);
+    }
+
+    /**
+     * Sets the indicator and the weights of the {@code problems}' rows from {@code in} (1 active, 0 not).
+     * Only these problems' rows change: another problem's weights may be those its kept factorization was
+     * made with, which its backward needs (read and write cover the whole batch).
+     */
+    private void writeActiveRows(boolean[] problems, double[] in) {
+        double[] indicators = new double[B * m], weights = new double[B * m];
+        be.read(indicator, indicators);
+        be.read(w, weights);
+        for (int i = 0; i < B; i++) {
+            for (int k = i * m; problems[i] && k < (i + 1) * m; k++) {
+                indicators[k] = in[k];
+                weights[k] = in[k] > 0 ? ACTIVE_WEIGHT : INACTIVE_WEIGHT;
+            }
+        }
+        be.write(indicators, indicator);
+        be.write(weights, w);
     }
 
     /**

@@ -204,8 +204,11 @@ public final class Cases {
                 "OptNet timing: n=100, m=100, Q=U'U+1e-3I, h=Gz0+s0", batch, gaussian(rnd, B * n));
     }
 
-    /** {@code out[off..] = scale·MᵀM + ridge·I} for M of {@code rows × n}; symmetric to the last bit. */
-    private static void gram(double[] M, int rows, int n, double scale, double ridge, double[] out, int off) {
+    /**
+     * {@code out[off..] = scale·MᵀM + ridge·I} for M of {@code rows × n}; symmetric to the last bit (QpBatch
+     * checks symmetry). Public for the test module's generators.
+     */
+    public static void gram(double[] M, int rows, int n, double scale, double ridge, double[] out, int off) {
         for (int r = 0; r < n; r++) {
             for (int c = r; c < n; c++) {
                 double s = 0;

@@ -1,6 +1,8 @@
 package io.github.diffqp.test;
 
 import io.github.diffqp.backward.Gradients;
+import io.github.diffqp.benchmarks.BenchCase;
+import io.github.diffqp.benchmarks.Cases;
 import io.github.diffqp.backward.LayerForward;
 import io.github.diffqp.backward.Parameter;
 import io.github.diffqp.backward.QpLayer;
@@ -11,7 +13,6 @@ import io.github.diffqp.solver.QpSolver;
 import io.github.diffqp.solver.SolverOptions;
 import io.github.diffqp.solver.Status;
 
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,9 +38,7 @@ import java.util.Random;
 public final class AccuracyReport {
     /** Batch sizes and shapes of the families. */
     private static final int PLANTED_B = 64, PLANTED_N = 100, PLANTED_M = 100, PLANTED_Q = 5;
-    private static final int OPTNET_B = 128, OPTNET_N = 100;
-    /** The benchmarks' default seed and spec (Cases.DEFAULT_SEED, "optnet:128"), for the same data. */
-    private static final long OPTNET_SEED = 20170301L * 31 + "optnet:128".hashCode();
+    private static final int OPTNET_B = 128;
     private static final SolverOptions TIGHT = SolverOptions.defaults().withTolerance(1e-12).withMaxIterations(200);
     /** Slack in deciding whether a reference active set is optimal (λ_𝒜 ≥ −tol, Gx − h ≤ tol off 𝒜). */
     private static final double OPTIMALITY_TOL = 1e-9;
@@ -48,9 +47,6 @@ public final class AccuracyReport {
 
     /** What is compared: the forward's outputs, then the gradients. */
     private static final List<String> COLUMNS = List.of("x", "λ", "ν", "dQ", "dp", "dG", "dh", "dA", "db");
-
-    /** QpSolution methods that exist only in some versions; each adds a "k/B" column when present. */
-    private static final List<String> OPTIONAL_COUNTS = optionalMethods("polished", "degenerate");
 
     /** A workload: its batch, the active set of each problem, and dl/dx (B×n stacked). */
     private record Family(String name, QpBatch batch, boolean[][] active, double[] dlDx) {
@@ -68,7 +64,8 @@ public final class AccuracyReport {
             rows.add(measure(f, options, notes));
         }
         List<String> header = new ArrayList<>(List.of("family", "B×(n, m, q)", "solved"));
-        header.addAll(OPTIONAL_COUNTS);
+        header.add("polished");
+        header.add("degenerate");
         header.add("iters med/max");
         header.add("bad grad");
         COLUMNS.forEach(c -> header.add(c + " worst / med"));
@@ -86,55 +83,18 @@ public final class AccuracyReport {
         notes.forEach(note -> System.out.println("- " + note));
     }
 
-    private static List<String> optionalMethods(String... names) {
-        List<String> present = new ArrayList<>();
-        for (String name : names) {
-            if (method(name) != null) {
-                present.add(name);
-            }
-        }
-        return present;
-    }
-
-    private static Method method(String name) {
-        try {
-            return QpSolution.class.getMethod(name, int.class);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
     private static Family planted(boolean shared) {
         PlantedQp p = PlantedQp.generate(shared ? 202 : 201, PLANTED_B, PLANTED_N, PLANTED_M, PLANTED_Q, shared);
         double[] g = RandomQp.gaussian(new Random(shared ? 302 : 301), PLANTED_B * PLANTED_N);
         return new Family(shared ? "planted, Q/G/A shared" : "planted", p.batch(), p.activeSets(), g);
     }
 
-    /**
-     * The benchmarks' {@code optnet:128} case, drawn in the same order from the same seed as
-     * {@code Cases.optnet} (the test module does not depend on the benchmarks): per problem
-     * Q = UᵀU + 10⁻³·I with U uniform, G Gaussian, h = G·z₀ + s₀ with s₀ uniform, p Gaussian; then dl/dx.
-     */
+    /** The benchmarks' {@code optnet:128} case (OptNet's timing workload) with its dl/dx. */
     private static Family optnet() {
-        int B = OPTNET_B, n = OPTNET_N, m = OPTNET_N;
-        Random rnd = new Random(OPTNET_SEED);
-        double[] Q = new double[B * n * n], p = new double[B * n], G = new double[B * m * n], h = new double[B * m];
-        for (int i = 0; i < B; i++) {
-            double[] U = new double[n * n];
-            for (int k = 0; k < U.length; k++) {
-                U[k] = rnd.nextDouble();
-            }
-            PlantedQp.gram(U, n, 1, 1e-3, Q, i * n * n);
-            System.arraycopy(RandomQp.gaussian(rnd, m * n), 0, G, i * m * n, m * n);
-            double[] z0 = RandomQp.gaussian(rnd, n);
-            for (int j = 0; j < m; j++) {
-                h[i * m + j] = RandomQp.dot(G, (i * m + j) * n, z0, n) + rnd.nextDouble();
-            }
-            System.arraycopy(RandomQp.gaussian(rnd, n), 0, p, i * n, n);
-        }
-        QpBatch batch = QpBatch.builder().Q(Datum.batched(B, n, n, Q)).p(Datum.batchedVector(B, n, p))
-                .G(Datum.batched(B, m, n, G)).h(Datum.batchedVector(B, m, h)).build();
-        double[] g = RandomQp.gaussian(rnd, B * n);
+        BenchCase c = Cases.parse("optnet:" + OPTNET_B);
+        QpBatch batch = c.batch();
+        double[] g = c.dlDx();
+        int B = batch.size(), m = batch.m();
         // No planted answer here: take the active set from a very tight solve, then let the reference
         // compute x, λ and the gradients exactly for it (checked for optimality in measure()).
         QpSolution tight = QpSolver.solve(batch, TIGHT);
@@ -226,24 +186,16 @@ public final class AccuracyReport {
             solved += sol.status(i) == Status.SOLVED ? 1 : 0;
         }
         StringBuilder out = new StringBuilder(solved + "/" + B);
-        for (String name : OPTIONAL_COUNTS) {
-            out.append(" | ").append(countTrue(sol, method(name), B)).append("/").append(B);
-        }
+        out.append(" | ").append(count(sol::polished, B)).append("/").append(B);
+        out.append(" | ").append(count(sol::degenerate, B)).append("/").append(B);
         return out.toString();
     }
 
-    /** How many problems the accessor reports true for (a boolean, or a nonzero number, in case it is a count). */
-    private static int countTrue(QpSolution sol, Method accessor, int B) {
+    /** How many of the B problems the flag is true for. */
+    private static int count(java.util.function.IntPredicate flag, int B) {
         int count = 0;
         for (int i = 0; i < B; i++) {
-            Object v;
-            try {
-                v = accessor.invoke(sol, i);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("QpSolution." + accessor.getName() + "(" + i + ")", e);
-            }
-            boolean yes = v instanceof Boolean b ? b : v instanceof Number num && num.doubleValue() != 0;
-            count += yes ? 1 : 0;
+            count += flag.test(i) ? 1 : 0;
         }
         return count;
     }

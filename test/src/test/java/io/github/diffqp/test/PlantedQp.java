@@ -1,5 +1,6 @@
 package io.github.diffqp.test;
 
+import io.github.diffqp.benchmarks.Cases;
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.QpBatch;
 
@@ -55,7 +56,7 @@ final class PlantedQp {
         double[] G = new double[copies * m * n];
         double[] A = new double[copies * q * n];
         for (int c = 0; c < copies; c++) {
-            gram(RandomQp.gaussian(rnd, n * n), n, 1.0 / n, 1, Q, c * n * n);
+            Cases.gram(RandomQp.gaussian(rnd, n * n), n, n, 1.0 / n, 1, Q, c * n * n);
             System.arraycopy(RandomQp.gaussian(rnd, m * n), 0, G, c * m * n, m * n);
             System.arraycopy(RandomQp.gaussian(rnd, q * n), 0, A, c * q * n, q * n);
         }
@@ -140,24 +141,6 @@ final class PlantedQp {
             out[i] = active(i);
         }
         return out;
-    }
-
-    /**
-     * {@code out[off..] = scale·MᵀM + ridge·I} for a square M, written symmetric to the last bit (QpBatch
-     * checks symmetry); the same arithmetic as the benchmarks' generator, so workloads copied from it match.
-     */
-    static void gram(double[] M, int n, double scale, double ridge, double[] out, int off) {
-        for (int r = 0; r < n; r++) {
-            for (int c = r; c < n; c++) {
-                double s = 0;
-                for (int k = 0; k < n; k++) {
-                    s += M[k * n + r] * M[k * n + c];
-                }
-                double v = scale * s + (r == c ? ridge : 0);
-                out[off + r * n + c] = v;
-                out[off + c * n + r] = v;
-            }
-        }
     }
 
     /** A uniformly random subset of {0..m−1} of the given size (partial Fisher–Yates). */

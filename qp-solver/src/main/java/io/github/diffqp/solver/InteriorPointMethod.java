@@ -31,7 +31,7 @@ final class InteriorPointMethod {
      * Polishing's weights w = λ/s: an active row's constraint is an equality (W⁻¹ ≈ 0), an inactive row's
      * multiplier is zero (W ≈ 0). {@link KktSystem} factors min(w, 1e8) and refines against these.
      */
-    private static final double ACTIVE_WEIGHT = 1e30, INACTIVE_WEIGHT = 1e-30;
+    private static final double ACTIVE_WEIGHT = 1e200, INACTIVE_WEIGHT = 1e-30;
     /** A rejected polish resumes the iterations this many times, each with the tolerance this much tighter. */
     private static final int POLISH_ROUNDS = 3;
     /** The first target with polishing on, when looser than the user's tolerance (chosen by measurement). */
@@ -119,15 +119,14 @@ final class InteriorPointMethod {
         // Constant per problem: the data's norms and scales (see scales()).
         final double[] pNorm = new double[B], hNorm = new double[B], bNorm = new double[B];
         final double[] objectiveScale = new double[B], constraintScale = new double[B];
-        /** max|Q| and max(max|G|, max|A|): the sizes the certificates' products are measured against. */
-        final double[] qSize = new double[B], matrixSize = new double[B];
         // At the current point.
         final double[] qx = new double[B], gx = new double[B], ax = new double[B], dualSum = new double[B];
         final double[] dual = new double[B], primal = new double[B], equality = new double[B];
         final double[] xQx = new double[B], px = new double[B], sz = new double[B];
         final double[] xNorm = new double[B], zNorm = new double[B], yNorm = new double[B];
         final double[] hz = new double[B], by = new double[B], minNegGx = new double[B];
-        final double[] minS = new double[B], minZ = new double[B];
+        /** In scaled units, where every row of G has unit size: min ŝ, min ẑ and ‖ẑ‖∞, ‖ĥ‖∞ (for polishing). */
+        final double[] minS = new double[B], minZ = new double[B], zScaled = new double[B], hScaled = new double[B];
 
         void compute(Iterate at) {
             be.multiply(Q, false, at.x, 1, 0, rd);
@@ -157,9 +156,10 @@ final class InteriorPointMethod {
                 be.dot(at.s, at.z, sz);
                 be.dot(h, at.z, hz);
                 norm(at.z, units.lambda(), um, zNorm);
-                be.min(um, minZ);
-                be.multiplyElements(units.slack(), at.s, um);
-                be.min(um, minS);
+                be.min(at.z, minZ);
+                be.normInf(at.z, zScaled);
+                be.min(at.s, minS);
+                be.normInf(h, hScaled);
             }
             if (q > 0) {
                 be.multiply(A, false, at.x, 1, 0, re);
@@ -378,10 +378,9 @@ final class InteriorPointMethod {
             r.pNorm[i] = maxAbs(batch.p(), i);
             r.hNorm[i] = maxAbs(batch.h(), i);
             r.bNorm[i] = maxAbs(batch.b(), i);
-            r.qSize[i] = maxAbs(batch.Q(), i);
-            r.matrixSize[i] = Math.max(maxAbs(batch.G(), i), maxAbs(batch.A(), i));
-            double objectiveSize = Math.max(r.qSize[i], r.pNorm[i]);
-            double constraintSize = Math.max(r.matrixSize[i], Math.max(r.hNorm[i], r.bNorm[i]));
+            double objectiveSize = Math.max(maxAbs(batch.Q(), i), r.pNorm[i]);
+            double constraintSize = Math.max(Math.max(maxAbs(batch.G(), i), maxAbs(batch.A(), i)),
+                    Math.max(r.hNorm[i], r.bNorm[i]));
             r.objectiveScale[i] = objectiveSize > 0 ? objectiveSize : 1;
             r.constraintScale[i] = constraintSize > 0 ? constraintSize : 1;
         }
@@ -569,22 +568,23 @@ final class InteriorPointMethod {
     }
 
     /**
-     * z, y approach a Farkas certificate: {@code Gᵀz + Aᵀy ≈ 0} relative to the matrices' and multipliers'
-     * sizes, and {@code hᵀz + bᵀy < 0} relative to the right-hand sides' (invariant under scaling, §2.8;
-     * with h = b = 0 the problem is feasible and the product is never negative).
+     * z, y approach a Farkas certificate: {@code Gᵀz + Aᵀy ≈ 0} and {@code hᵀz + bᵀy < 0}, relative to
+     * {@code ‖z‖, ‖y‖}. Measured in original units with unit floors, unlike the solved test: normalizing
+     * by the matrices' sizes was tried and, on data whose entries span twelve decades, declared feasible
+     * problems infeasible at their starting point; these forms did not.
      */
     private boolean isPrimalInfeasible(int i) {
         double scale = Math.max(r.zNorm[i], r.yNorm[i]);
         double certificate = r.hz[i] + r.by[i];
-        return scale > 0 && r.dualSum[i] <= INFEASIBILITY_TOLERANCE * r.matrixSize[i] * scale && certificate < 0
-                && certificate <= -INFEASIBILITY_TOLERANCE * scale * Math.max(r.hNorm[i], r.bNorm[i]);
+        return scale > 0 && r.dualSum[i] <= INFEASIBILITY_TOLERANCE * scale
+                && certificate <= -INFEASIBILITY_TOLERANCE * scale * (1 + Math.max(r.hNorm[i], r.bNorm[i]));
     }
 
-    /** x approaches a direction of unbounded descent: {@code Qx ≈ 0, Gx ≤ 0, Ax ≈ 0, pᵀx < 0}, each relative. */
+    /** x approaches a direction of unbounded descent: {@code Qx ≈ 0, Gx ≤ 0, Ax ≈ 0, pᵀx < 0}, relative to ‖x‖. */
     private boolean isDualInfeasible(int i) {
-        double scale = r.xNorm[i] * INFEASIBILITY_TOLERANCE;
-        return scale > 0 && r.qx[i] <= scale * r.qSize[i] && -r.minNegGx[i] <= scale * r.matrixSize[i]
-                && r.ax[i] <= scale * r.matrixSize[i] && r.px[i] < 0 && r.px[i] <= -scale * r.pNorm[i];
+        double eps = INFEASIBILITY_TOLERANCE * r.xNorm[i];
+        return r.xNorm[i] > 0 && r.qx[i] <= eps && -r.minNegGx[i] <= eps && r.ax[i] <= eps
+                && r.px[i] <= -eps * (1 + r.pNorm[i]);
     }
 
     /**
@@ -728,9 +728,10 @@ final class InteriorPointMethod {
                 if (!pending[i]) {
                     continue;
                 }
-                double sFloor = -tol * (r.constraintScale[i] + Math.max(r.hNorm[i], r.gx[i]));
-                // λ's own size, or where every λ is 0, the size λ would have: objective over constraints.
-                double zFloor = -tol * Math.max(r.zNorm[i], r.objectiveScale[i] / r.constraintScale[i]);
+                // Signs in scaled units, where the rows of G and the objective have unit size: in original units a
+                // row with small coefficients could hide a wrong sign behind another row's large multiplier.
+                double sFloor = -tol * (1 + r.hScaled[i]);
+                double zFloor = -tol * Math.max(1, r.zScaled[i]);
                 double primalDual = Math.max(r.primalRelative(i), r.dualRelative(i));
                 accepted[i] = ok[i] && primalDual <= tol && r.minS[i] >= sFloor && r.minZ[i] >= zFloor
                         && Double.isFinite(r.objective(i));

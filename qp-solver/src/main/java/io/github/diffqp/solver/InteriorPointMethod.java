@@ -32,7 +32,10 @@ final class InteriorPointMethod {
      * multiplier is zero (W ≈ 0). {@link KktSystem} factors min(w, 1e8) and refines against these.
      */
     private static final double ACTIVE_WEIGHT = 1e200, INACTIVE_WEIGHT = 1e-30;
-    /** A rejected polish resumes the iterations this many times, each with the tolerance this much tighter. */
+    /**
+     * Rounds of iterations and polishing: a rejected polish of a solved problem resumes the iterations, to the
+     * user's tolerance after the first target, then {@link #TIGHTENING} tighter each time (§2.5).
+     */
     private static final int POLISH_ROUNDS = 3;
     /** The first target with polishing on, when looser than the user's tolerance (chosen by measurement). */
     private static final double POLISH_START = 1e-6;
@@ -61,7 +64,7 @@ final class InteriorPointMethod {
     private final Iterate v, saved;
     private final Residuals r;
     private final Step d;
-    /** Scratch: rx (n), ru and indicator (m), ry (q). */
+    /** Scratch: rx (n), ru (m), ry (q); indicator (m): each problem's polished active rows, 1 or 0. */
     private final BatchVector rx, ru, indicator, ry;
 
     // Per-problem state.

@@ -196,6 +196,28 @@ class ExactSolutionTest {
         assertEquals(2, both.x(0)[0], 1e-12);
     }
 
+    /**
+     * A problem the method cannot finish (objective terms 1e-10 and 1e-16 beside −348, rows 1e-7 … 15: the
+     * optimum has x₁ = 3.98e7) must end with an honest status before the iteration limit, or be solved
+     * right: never spin to the limit, never be called solved at a point that is not optimal.
+     */
+    @Test
+    void aProblemThatStallsIsReportedBeforeTheIterationLimit() {
+        QpProblem pr = new QpProblem(2, new double[] {1e-10, 0, 0, 1e-16},
+                new double[] {-0.0039835191203905565, -348.09299923843145},
+                new double[] {0, 1.1660231745598559e-7, 0, 6.888788428010153e-5, -14.670187470716584, 0},
+                new double[] {72.69988520475866, 0.04435105664496563, -10921.934810929897}, new double[0],
+                new double[0], 0);
+        QpSolution sol = QpSolver.solve(pr.asBatch());
+        if (sol.status(0) == Status.SOLVED) {
+            assertEquals(0.0039835191203905565 / 1e-10, sol.x(0)[0], 1e-6 * 4e7);
+            assertEquals(0.04435105664496563 / 6.888788428010153e-5, sol.x(0)[1], 1e-9 * 644);
+        } else {
+            assertEquals(Status.NUMERICAL_ERROR, sol.status(0));
+            assertTrue(sol.iterations(0) < SolverOptions.defaults().maxIterations(), "iterations " + sol.iterations(0));
+        }
+    }
+
     /** Polishing off: the interior-point answer, unflagged, as before polishing existed. */
     @Test
     void withoutPolishingTheAnswerIsTheInteriorPointsOwn() {

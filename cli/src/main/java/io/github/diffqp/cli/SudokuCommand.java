@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 @Command(name = "sudoku", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {"Learn the rules of Sudoku from solved boards with a QP layer (OptNet) and report how "
                 + "many held-out puzzles it solves.",
-                "The last line is machine-readable: result: exact=..% error=..% epochs=N seconds=S backend=NAME"})
+                "The last line is machine-readable: result: exact=..%% error=..%% epochs=N seconds=S backend=NAME"})
 final class SudokuCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -2,6 +2,10 @@ package io.github.diffqp.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +32,20 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"info", "solve"}) {
-            CliRun run = CliRun.of(command, "--help");
+        for (String command : new String[] {"info", "solve", "sudoku", "bench"}) {
+            // A stray % in a description makes picocli warn on the process's stderr and print it raw.
+            ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+            PrintStream original = System.err;
+            CliRun run;
+            try {
+                System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+                run = CliRun.of(command, "--help");
+            } finally {
+                System.setErr(original);
+            }
             assertEquals(ExitCodes.OK, run.code(), run.toString());
             assertTrue(run.out().contains("Usage: diffqp " + command), run.out());
+            assertEquals("", stderr.toString(StandardCharsets.UTF_8), command + " --help");
         }
     }
 

@@ -460,7 +460,8 @@ public final class MicroBatcher implements AutoCloseable {
          * Resolves the backend once (so that every batch runs on the same one and the cost model fits it)
          * and starts the batcher's threads.
          *
-         * @throws IllegalStateException when the chosen backend cannot run here
+         * @throws IllegalArgumentException when no backend has the chosen name
+         * @throws IllegalStateException    when the chosen backend cannot run here
          */
         public MicroBatcher build() {
             BackendProvider provider = Backends.select(options.backend());

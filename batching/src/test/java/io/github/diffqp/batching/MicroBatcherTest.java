@@ -248,7 +248,8 @@ class MicroBatcherTest {
         assertThrows(IllegalArgumentException.class, () -> MicroBatcher.builder().queueCapacity(0));
         assertThrows(IllegalArgumentException.class, () -> MicroBatcher.builder().solverThreads(0));
         assertThrows(IllegalArgumentException.class, () -> MicroBatcher.builder().maxWait(Duration.ofMillis(-1)));
-        assertThrows(IllegalStateException.class,
+        // An unknown backend name is bad usage, like the other settings (an unusable one is IllegalStateException).
+        assertThrows(IllegalArgumentException.class,
                 () -> MicroBatcher.builder().options(SolverOptions.defaults().withBackend("tpu")).build());
     }
 

@@ -114,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Comparison.Settings settings = settings();
         for (String name : settings.backends()) {
-            SolveCommand.backend(name); // unknown or unusable: exit 3 now, not after the first cases
+            SolveCommand.backend(name); // unknown (exit 2) or unusable (exit 3) now, not after the first cases
         }
         requireTarget("--markdown", markdown);
         requireTarget("--chart", chart);

@@ -139,10 +139,15 @@ final class SolveCommand implements Callable<Integer> {
         }
     }
 
-    /** The provider for {@code name}; an unknown or unusable backend is exit code 3 with the reason. */
+    /**
+     * The provider for {@code name}, in any case; an unknown name is a usage error (exit 2, listing the
+     * names), a backend that cannot run here exit code 3 with the reason.
+     */
     static BackendProvider backend(String name) {
         try {
             return Backends.select(name);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage(), e);
         } catch (IllegalStateException e) {
             throw CliException.backend(e.getMessage(), e);
         }

@@ -108,9 +108,9 @@ class BenchCommandTest {
     }
 
     @Test
-    void unknownBackendIsExitCodeThree() {
+    void unknownBackendIsAUsageError() {
         CliRun run = bench("--cases", "tiny", "--backend", "abacus");
-        assertEquals(ExitCodes.BACKEND, run.code(), run.toString());
+        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
         assertTrue(run.err().contains("abacus"), run.err());
     }
 

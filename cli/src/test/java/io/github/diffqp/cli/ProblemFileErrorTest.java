@@ -110,6 +110,17 @@ class ProblemFileErrorTest {
         assertEquals("h", lonely.datum());
     }
 
+    /** n = 0 used to crash the CPU backend (a null vector); it is refused, naming the problem's place. */
+    @Test
+    void aProblemWithoutVariablesIsRefused() {
+        InvalidProblemException alone = assertThrows(InvalidProblemException.class,
+                () -> ProblemFile.parse(json("{'p': []}")));
+        assertEquals("p: no variables (n = 0): a problem needs at least one", alone.getMessage());
+        InvalidProblemException inArray = assertThrows(InvalidProblemException.class,
+                () -> ProblemFile.parse(json("[{'p': [1]}, {'p': [], 'G': [[]], 'h': [1]}]")));
+        assertEquals("p of problem 1: no variables (n = 0): a problem needs at least one", inArray.getMessage());
+    }
+
     @Test
     void semanticFaultsInAnArrayNameTheProblemsPlace() {
         InvalidProblemException asymmetric = assertThrows(InvalidProblemException.class, () -> ProblemFile.parse(json(

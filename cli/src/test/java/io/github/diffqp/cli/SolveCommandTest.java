@@ -231,15 +231,24 @@ class SolveCommandTest {
     }
 
     @Test
-    void unknownBackendExitsThreeWithTheReason() {
+    void unknownBackendIsAUsageErrorListingTheNames() {
         Path out = dir.resolve("solution.json");
         CliRun run = CliRun.of("solve", "--in", example("small-batch.json").toString(), "--out", out.toString(),
                 "--backend", "tpu");
-        assertEquals(ExitCodes.BACKEND, run.code(), run.toString());
+        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
         assertEquals(1, run.errLines(), run.err());
         assertTrue(run.err().startsWith("diffqp: unknown backend 'tpu'"), run.err());
         assertTrue(run.err().contains("cpu"), "the known backends are listed: " + run.err());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void backendNamesAreAcceptedInAnyCase() {
+        Path out = dir.resolve("solution.json");
+        CliRun run = CliRun.of("solve", "--in", example("small-batch.json").toString(), "--out", out.toString(),
+                "--backend", "CPU");
+        assertEquals(ExitCodes.OK, run.code(), run.toString());
+        assertTrue(Files.exists(out));
     }
 
     @ParameterizedTest

@@ -21,7 +21,13 @@ class BackendSelectionTest {
 
     @Test
     void unknownBackendIsRefusedWithTheKnownNames() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.select("tpu"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.select("tpu"));
         assertEquals("unknown backend 'tpu'; known: cpu, auto", e.getMessage());
+    }
+
+    @Test
+    void namesAreMatchedInAnyCase() {
+        assertEquals("cpu", Backends.select("CPU").name());
+        assertEquals("cpu", Backends.select("Auto").name());
     }
 }

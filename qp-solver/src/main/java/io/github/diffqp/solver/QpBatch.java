@@ -39,6 +39,9 @@ public final class QpBatch {
             throw new InvalidProblemException("p", -1, "the linear term p is required (it fixes n)");
         }
         this.n = in.p.rows();
+        if (n == 0) {
+            throw new InvalidProblemException("p", -1, "no variables (n = 0): a problem needs at least one");
+        }
         requireShape("p", in.p, n, 1);
         this.Q = in.Q != null ? in.Q : Datum.shared(n, n, new double[n * n]);
         requireShape("Q", Q, n, n);

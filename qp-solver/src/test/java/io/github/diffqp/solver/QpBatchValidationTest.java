@@ -27,6 +27,15 @@ class QpBatchValidationTest {
     }
 
     @Test
+    void noVariables() {
+        refused(() -> QpBatch.builder().p(Datum.sharedVector(new double[0])).build(), "p", -1,
+                "p: no variables (n = 0): a problem needs at least one");
+        refused(() -> QpBatch.builder().p(Datum.batchedVector(2, 0, new double[0])).G(Datum.shared(1, 0, new double[0]))
+                .h(Datum.sharedVector(new double[] {1})).build(), "p", -1,
+                "p: no variables (n = 0): a problem needs at least one");
+    }
+
+    @Test
     void wrongShapes() {
         refused(() -> QpBatch.builder().Q(Datum.shared(3, 3, new double[9])).p(P2).build(), "Q", -1,
                 "Q: shape is 3×3, expected 2×2 (n=2)");

@@ -31,14 +31,16 @@ public final class Backends {
     }
 
     /**
-     * The provider named {@code name}, or for {@code auto} the best usable one.
+     * The provider named {@code name} (any case: {@code CPU} is {@code cpu}), or for {@code auto} the best
+     * usable one.
      *
-     * @throws IllegalStateException when the named backend is unknown or cannot run here (with the
-     *                               reason), or when no backend is usable
+     * @throws IllegalArgumentException when no backend has that name (the message lists the names): bad usage
+     * @throws IllegalStateException    when the named backend cannot run here (with the reason), or when no
+     *                                  backend is usable
      */
     public static BackendProvider select(String name) {
         List<BackendProvider> providers = all();
-        if (name == null || name.equals("auto")) {
+        if (name == null || name.equalsIgnoreCase("auto")) {
             for (BackendProvider p : providers) {
                 if (p.availability().usable()) {
                     return p;
@@ -50,7 +52,7 @@ public final class Backends {
                     .collect(Collectors.joining("; "))));
         }
         for (BackendProvider p : providers) {
-            if (p.name().equals(name)) {
+            if (p.name().equalsIgnoreCase(name)) {
                 BackendProvider.Availability a = p.availability();
                 if (!a.usable()) {
                     throw new IllegalStateException("backend '" + name + "' cannot run here: " + a.reason());
@@ -58,7 +60,7 @@ public final class Backends {
                 return p;
             }
         }
-        throw new IllegalStateException("unknown backend '" + name + "'; known: "
+        throw new IllegalArgumentException("unknown backend '" + name + "'; known: "
                 + providers.stream().map(BackendProvider::name).collect(Collectors.joining(", ")) + ", auto");
     }
 }

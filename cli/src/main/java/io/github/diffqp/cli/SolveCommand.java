@@ -137,6 +137,22 @@ final class SolveCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--out '" + out + "': directory '" + dir
                     + "' does not exist");
         }
+        // Writing the solution would replace an input (the same file under another name or through a link too).
+        for (Path input : grad == null ? new Path[] {in} : new Path[] {in, grad}) {
+            if (sameFile(out, input)) {
+                throw new ParameterException(spec.commandLine(), "--out '" + out + "' is the input file '" + input
+                        + "': it would be overwritten");
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) ? Files.isSameFile(a, b)
+                    : a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

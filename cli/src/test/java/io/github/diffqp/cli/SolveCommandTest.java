@@ -243,6 +243,23 @@ class SolveCommandTest {
     }
 
     @Test
+    void anOutputThatIsAnInputIsRefusedBeforeAnyWork() throws IOException {
+        Path problems = Files.copy(example("small-batch.json"), dir.resolve("problems.json"));
+        String before = Files.readString(problems);
+        CliRun sameName = CliRun.of("solve", "--in", problems.toString(), "--out", problems.toString());
+        assertEquals(ExitCodes.USAGE, sameName.code(), sameName.toString());
+        assertTrue(sameName.err().contains("would be overwritten"), sameName.err());
+        CliRun otherSpelling = CliRun.of("solve", "--in", problems.toString(), "--out",
+                dir.resolve(".").resolve("problems.json").toString());
+        assertEquals(ExitCodes.USAGE, otherSpelling.code(), otherSpelling.toString());
+        Path grad = Files.writeString(dir.resolve("grad.json"), "{\"dl_dx\": [[1, 0], [0, 1], [1, 1]]}");
+        CliRun gradient = CliRun.of("solve", "--in", problems.toString(), "--grad", grad.toString(), "--out",
+                grad.toString());
+        assertEquals(ExitCodes.USAGE, gradient.code(), gradient.toString());
+        assertEquals(before, Files.readString(problems));
+    }
+
+    @Test
     void backendNamesAreAcceptedInAnyCase() {
         Path out = dir.resolve("solution.json");
         CliRun run = CliRun.of("solve", "--in", example("small-batch.json").toString(), "--out", out.toString(),

@@ -99,12 +99,28 @@ public final class QpsReader {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         Parser parser = new Parser(sourceName);
         String line;
+        boolean first = true;
         while ((line = in.readLine()) != null) {
+            if (first) {
+                line = withoutByteOrderMark(line);
+                first = false;
+            }
             if (parser.accept(line)) {
                 return parser.build();
             }
         }
         throw parser.error("missing ENDATA at the end of the input");
+    }
+
+    /**
+     * The first line without a UTF-8 byte-order mark, as editors on Windows write it: read as Latin-1 (see
+     * {@link #read(Path)}) it is the three characters ï»¿, through a UTF-8 reader the one character U+FEFF.
+     */
+    private static String withoutByteOrderMark(String line) {
+        if (line.startsWith("\uFEFF")) {
+            return line.substring(1);
+        }
+        return line.startsWith("\u00EF\u00BB\u00BF") ? line.substring(3) : line;
     }
 
     /** {@code −v}, but never −0.0, which prints oddly and is unequal to 0.0 under {@code Arrays.equals}. */

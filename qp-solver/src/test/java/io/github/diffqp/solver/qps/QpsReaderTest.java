@@ -270,4 +270,25 @@ class QpsReaderTest {
         assertArrayEquals(new double[] {-1}, qp.G()); // x ≥ 0 by default
         assertArrayEquals(new double[] {0}, qp.h());
     }
+
+    /** A UTF-8 byte-order mark before NAME is skipped, as the JSON reader does (it used to be "unknown section"). */
+    @Test
+    void byteOrderMarkIsSkipped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        String text = String.join("\n", "NAME          BOM", "ROWS", " N  OBJ", " E  R1", "COLUMNS",
+                "    X         OBJ       2.0   R1   1.0", "RHS", "    RHS       R1        3.0", "ENDATA", "");
+        java.nio.file.Path file = dir.resolve("bom.qps");
+        byte[] body = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] withMark = new byte[body.length + 3];
+        withMark[0] = (byte) 0xEF;
+        withMark[1] = (byte) 0xBB;
+        withMark[2] = (byte) 0xBF;
+        System.arraycopy(body, 0, withMark, 3, body.length);
+        java.nio.file.Files.write(file, withMark);
+        QpsModel fromFile = QpsReader.read(file);
+        assertEquals("BOM", fromFile.name());
+        assertArrayEquals(new double[] {2}, fromFile.problem().p());
+        assertArrayEquals(new double[] {3}, fromFile.problem().b());
+        QpsModel fromReader = QpsReader.read(new StringReader("\uFEFF" + text), "bom.qps");
+        assertEquals("BOM", fromReader.name());
+    }
 }

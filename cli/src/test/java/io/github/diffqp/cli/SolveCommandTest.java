@@ -233,8 +233,7 @@ class SolveCommandTest {
     @Test
     void unknownBackendIsAUsageErrorListingTheNames() {
         Path out = dir.resolve("solution.json");
-        CliRun run = CliRun.of("solve", "--in", example("small-batch.json").toString(), "--out", out.toString(),
-                "--backend", "tpu");
+        CliRun run = solveExampleOn("tpu", out);
         assertEquals(ExitCodes.USAGE, run.code(), run.toString());
         assertEquals(1, run.errLines(), run.err());
         assertTrue(run.err().startsWith("diffqp: unknown backend 'tpu'"), run.err());
@@ -262,10 +261,15 @@ class SolveCommandTest {
     @Test
     void backendNamesAreAcceptedInAnyCase() {
         Path out = dir.resolve("solution.json");
-        CliRun run = CliRun.of("solve", "--in", example("small-batch.json").toString(), "--out", out.toString(),
-                "--backend", "CPU");
+        CliRun run = solveExampleOn("CPU", out);
         assertEquals(ExitCodes.OK, run.code(), run.toString());
         assertTrue(Files.exists(out));
+    }
+
+    /** {@code diffqp solve} of the small example batch on the named backend. */
+    private static CliRun solveExampleOn(String backend, Path out) {
+        return CliRun.of("solve", "--in", example("small-batch.json").toString(), "--out", out.toString(),
+                "--backend", backend);
     }
 
     @ParameterizedTest

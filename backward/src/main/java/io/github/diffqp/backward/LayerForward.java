@@ -127,6 +127,7 @@ public final class LayerForward implements AutoCloseable {
             be.addOuterProduct(solved.nu(), dx, 1, dA);
             out.put(Parameter.A, read(dA));
         }
+        requireFinite(out);
         return new Gradients(out, statuses(), degenerateFlags());
     }
 
@@ -203,6 +204,24 @@ public final class LayerForward implements AutoCloseable {
             s[i] = solved.solution().status(i);
         }
         return s;
+    }
+
+    /**
+     * A gradient that overflowed (dl_dx near the largest double, times x) is refused rather than handed on as
+     * ±∞ or NaN, naming the datum and the problem.
+     */
+    private void requireFinite(Map<Parameter, Datum> gradients) {
+        for (Map.Entry<Parameter, Datum> e : gradients.entrySet()) {
+            Datum d = e.getValue();
+            double[] values = d.values();
+            for (int k = 0; k < values.length; k++) {
+                if (!Double.isFinite(values[k])) {
+                    String where = d.isShared() ? "(summed over the batch)" : "of problem " + k / d.stride();
+                    throw new IllegalArgumentException("d" + e.getKey().symbol() + " " + where + " is " + values[k]
+                            + ": the gradients overflow for this dl_dx; scale it down");
+                }
+            }
+        }
     }
 
     private boolean[] degenerateFlags() {

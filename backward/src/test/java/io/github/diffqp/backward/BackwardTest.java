@@ -285,4 +285,29 @@ class BackwardTest {
             }
         }
     }
+
+    /**
+     * min ½x² − 1e10·x: x* = 1e10, and for dl/dx = 1e308 the gradient dQ = ½·2·d_x·x* overflows. It is refused,
+     * naming the datum and the problem, instead of handed on as ∞ (the solution file used to get "NaN").
+     */
+    @Test
+    void overflowingGradientsAreRefused() {
+        QpBatch batch = QpBatch.builder().Q(Datum.shared(1, 1, new double[] {1}))
+                .p(Datum.batchedVector(2, 1, new double[] {-1, -1e10})).build();
+        try (LayerForward f = new QpLayer().forward(batch)) {
+            assertEquals(1e10, f.solution().x(1)[0], 1e-2);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> f.backward(new double[] {1, 1e308}));
+            assertTrue(e.getMessage().startsWith("dQ (summed over the batch) is "), e.getMessage());
+            assertTrue(f.backward(new double[] {1, 1e308}, Parameter.P).get(Parameter.P).values()[1] < -1e307,
+                    "dp = d_x itself is finite");
+        }
+        QpBatch perProblemQ = QpBatch.builder().Q(Datum.batched(2, 1, 1, new double[] {1, 1}))
+                .p(Datum.batchedVector(2, 1, new double[] {-1, -1e10})).build();
+        try (LayerForward f = new QpLayer().forward(perProblemQ)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> f.backward(new double[] {1, 1e308}));
+            assertTrue(e.getMessage().startsWith("dQ of problem 1 is "), e.getMessage());
+        }
+    }
 }

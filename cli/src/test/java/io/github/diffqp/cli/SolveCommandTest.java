@@ -258,6 +258,19 @@ class SolveCommandTest {
         assertEquals(before, Files.readString(problems));
     }
 
+    /** dl_dx of 1e308 against x = 1e10: dQ overflows; refused (exit 2, naming it), never written as "NaN". */
+    @Test
+    void overflowingGradientsAreRefusedAndNothingIsWritten() throws IOException {
+        Path problems = Files.writeString(dir.resolve("big.json"), "{\"Q\": [[1]], \"p\": [[-1], [-1e10]]}");
+        Path grad = Files.writeString(dir.resolve("grad.json"), "{\"dl_dx\": [[1], [1e308]]}");
+        Path out = dir.resolve("solution.json");
+        CliRun run = CliRun.of("solve", "--in", problems.toString(), "--grad", grad.toString(), "--out",
+                out.toString());
+        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
+        assertTrue(run.err().contains("dQ (summed over the batch) is"), run.err());
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void backendNamesAreAcceptedInAnyCase() {
         Path out = dir.resolve("solution.json");

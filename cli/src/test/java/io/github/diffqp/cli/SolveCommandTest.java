@@ -224,21 +224,16 @@ class SolveCommandTest {
     void missingInputFileExitsTwo() {
         Path out = dir.resolve("solution.json");
         CliRun run = CliRun.of("solve", "--in", dir.resolve("absent.json").toString(), "--out", out.toString());
-        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
-        assertEquals(1, run.errLines(), run.err());
-        assertTrue(run.err().contains("absent.json") && run.err().contains("no such file"), run.err());
-        assertFalse(Files.exists(out));
+        assertRefused(run, out, "no such file");
+        assertTrue(run.err().contains("absent.json"), run.err());
     }
 
     @Test
     void unknownBackendIsAUsageErrorListingTheNames() {
         Path out = dir.resolve("solution.json");
         CliRun run = solveExampleOn("tpu", out);
-        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
-        assertEquals(1, run.errLines(), run.err());
-        assertTrue(run.err().startsWith("diffqp: unknown backend 'tpu'"), run.err());
+        assertRefused(run, out, "diffqp: unknown backend 'tpu'");
         assertTrue(run.err().contains("cpu"), "the known backends are listed: " + run.err());
-        assertFalse(Files.exists(out));
     }
 
     @Test
@@ -264,11 +259,8 @@ class SolveCommandTest {
         Path problems = Files.writeString(dir.resolve("big.json"), "{\"Q\": [[1]], \"p\": [[-1], [-1e10]]}");
         Path grad = Files.writeString(dir.resolve("grad.json"), "{\"dl_dx\": [[1], [1e308]]}");
         Path out = dir.resolve("solution.json");
-        CliRun run = CliRun.of("solve", "--in", problems.toString(), "--grad", grad.toString(), "--out",
-                out.toString());
-        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
-        assertTrue(run.err().contains("dQ (summed over the batch) is"), run.err());
-        assertFalse(Files.exists(out));
+        assertRefused(CliRun.of("solve", "--in", problems.toString(), "--grad", grad.toString(), "--out",
+                out.toString()), out, "dQ (summed over the batch) is");
     }
 
     @Test
@@ -277,6 +269,14 @@ class SolveCommandTest {
         CliRun run = solveExampleOn("CPU", out);
         assertEquals(ExitCodes.OK, run.code(), run.toString());
         assertTrue(Files.exists(out));
+    }
+
+    /** Bad usage: exit 2, one line on stderr containing {@code fragment}, and no solution file. */
+    private static void assertRefused(CliRun run, Path out, String fragment) {
+        assertEquals(ExitCodes.USAGE, run.code(), run.toString());
+        assertEquals(1, run.errLines(), run.err());
+        assertTrue(run.err().contains(fragment), run.err());
+        assertFalse(Files.exists(out));
     }
 
     /** {@code diffqp solve} of the small example batch on the named backend. */

@@ -69,6 +69,8 @@ final class InteriorPointMethod {
 
     // Per-problem state.
     private final boolean[] active, ok, polished, degenerate;
+    /** The mask of the whole batch. */
+    private final boolean[] everyProblem;
     private final Status[] status;
     private final int[] iterations, lastProgress;
     /** The tolerance each problem iterates to: the user's, tightened after a rejected polish. */
@@ -128,7 +130,7 @@ final class InteriorPointMethod {
         final double[] xQx = new double[B], px = new double[B], sz = new double[B];
         final double[] xNorm = new double[B], zNorm = new double[B], yNorm = new double[B];
         final double[] hz = new double[B], by = new double[B], minNegGx = new double[B];
-        /** In scaled units, where every row of G has unit size: min ŝ, min ẑ and ‖ẑ‖∞, ‖ĥ‖∞ (for polishing). */
+        /** In scaled units, where every row of G has unit size: min ŝ, min ẑ, ‖ẑ‖∞, ‖ĥ‖∞ (see {@link #signs}). */
         final double[] minS = new double[B], minZ = new double[B], zScaled = new double[B], hScaled = new double[B];
 
         void compute(Iterate at) {
@@ -159,10 +161,6 @@ final class InteriorPointMethod {
                 be.dot(at.s, at.z, sz);
                 be.dot(h, at.z, hz);
                 norm(at.z, units.lambda(), um, zNorm);
-                be.min(at.z, minZ);
-                be.normInf(at.z, zScaled);
-                be.min(at.s, minS);
-                be.normInf(h, hScaled);
             }
             if (q > 0) {
                 be.multiply(A, false, at.x, 1, 0, re);
@@ -180,6 +178,17 @@ final class InteriorPointMethod {
                 hz[i] /= cost[i];
                 by[i] /= cost[i];
             }
+        }
+
+        /**
+         * The sizes polishing checks signs against (m > 0), in scaled units: only a polished point needs them,
+         * so they stay out of {@link #compute}, which every iteration runs.
+         */
+        void signs(Iterate at) {
+            be.min(at.z, minZ);
+            be.normInf(at.z, zScaled);
+            be.min(at.s, minS);
+            be.normInf(h, hScaled);
         }
 
         /**
@@ -259,6 +268,8 @@ final class InteriorPointMethod {
         ok = new boolean[B];
         polished = new boolean[B];
         degenerate = new boolean[B];
+        everyProblem = new boolean[B];
+        Arrays.fill(everyProblem, true);
         status = new Status[B];
         iterations = new int[B];
         lastProgress = new int[B];
@@ -377,29 +388,39 @@ final class InteriorPointMethod {
      * the constraints', {@code max(max|G|, ‖h‖∞, max|A|, ‖b‖∞)}, each 1 where it is 0.
      */
     private void scales() {
+        double[] qMax = maxAbs(batch.Q()), gMax = maxAbs(batch.G()), aMax = maxAbs(batch.A());
+        double[] pMax = maxAbs(batch.p()), hMax = maxAbs(batch.h()), bMax = maxAbs(batch.b());
         for (int i = 0; i < B; i++) {
-            r.pNorm[i] = maxAbs(batch.p(), i);
-            r.hNorm[i] = maxAbs(batch.h(), i);
-            r.bNorm[i] = maxAbs(batch.b(), i);
-            double objectiveSize = Math.max(maxAbs(batch.Q(), i), r.pNorm[i]);
-            double constraintSize = Math.max(Math.max(maxAbs(batch.G(), i), maxAbs(batch.A(), i)),
-                    Math.max(r.hNorm[i], r.bNorm[i]));
+            r.pNorm[i] = pMax[i];
+            r.hNorm[i] = hMax[i];
+            r.bNorm[i] = bMax[i];
+            double objectiveSize = Math.max(qMax[i], pMax[i]);
+            double constraintSize = Math.max(Math.max(gMax[i], aMax[i]), Math.max(hMax[i], bMax[i]));
             r.objectiveScale[i] = objectiveSize > 0 ? objectiveSize : 1;
             r.constraintScale[i] = constraintSize > 0 ? constraintSize : 1;
         }
     }
 
-    private static double maxAbs(Datum datum, int i) {
+    /** Per problem, the largest |entry| of its copy of the datum (0 for an absent one); each copy read once. */
+    private double[] maxAbs(Datum datum) {
+        double[] out = new double[B];
         if (datum == null) {
-            return 0;
+            return out;
         }
         double[] values = datum.values();
-        int from = datum.offset(i), to = from + datum.rows() * datum.cols();
-        double max = 0;
-        for (int k = from; k < to; k++) {
-            max = Math.max(max, Math.abs(values[k]));
+        int size = datum.rows() * datum.cols();
+        for (int copy = 0; copy < datum.copies(); copy++) {
+            double max = 0;
+            for (int k = datum.offset(copy); k < datum.offset(copy) + size; k++) {
+                max = Math.max(max, Math.abs(values[k]));
+            }
+            if (datum.isShared()) {
+                Arrays.fill(out, max);
+            } else {
+                out[copy] = max;
+            }
         }
-        return max;
+        return out;
     }
 
     /**
@@ -736,7 +757,7 @@ final class InteriorPointMethod {
                 double sFloor = -tol * (1 + r.hScaled[i]);
                 double zFloor = -tol * Math.max(1, r.zScaled[i]);
                 double primalDual = Math.max(r.primalRelative(i), r.dualRelative(i));
-                accepted[i] = ok[i] && primalDual <= tol && r.minS[i] >= sFloor && r.minZ[i] >= zFloor
+                accepted[i] = ok[i] && primalDual <= tol && (m == 0 || r.minS[i] >= sFloor && r.minZ[i] >= zFloor)
                         && Double.isFinite(r.objective(i));
                 rejected[i] = !accepted[i];
                 if (accepted[i]) {
@@ -795,6 +816,9 @@ final class InteriorPointMethod {
             be.multiplyElements(ru, v.s, v.s);
         }
         r.compute(v);
+        if (m > 0) {
+            r.signs(v);
+        }
     }
 
     /**
@@ -906,7 +930,7 @@ final class InteriorPointMethod {
         if (m == 0 || !anyOf(accepted)) {
             return;
         }
-        double[] s = readOriginal(v.s, units.slack(), m), z = readOriginal(v.z, units.lambda(), m);
+        double[] s = readOriginal(v.s, units.slack()), z = readOriginal(v.z, units.lambda());
         double[] in = new double[B * m];
         be.read(indicator, in);
         boolean[] forced = new boolean[B * m], again = new boolean[B];
@@ -949,15 +973,12 @@ final class InteriorPointMethod {
         return one;
     }
 
-    /** {@code scale ∘ v} read to the host: a vector in original units. */
-    private double[] readOriginal(BatchVector vector, BatchVector scale, int length) {
-        boolean[] all = new boolean[B];
-        Arrays.fill(all, true);
-        be.setActive(all);
-        BatchVector out = be.vector(length, false);
-        be.multiplyElements(scale, vector, out);
-        double[] values = new double[B * length];
-        be.read(out, values);
+    /** {@code scale ∘ v} (m-sized) read to the host, through the scratch ru: a vector in original units. */
+    private double[] readOriginal(BatchVector vector, BatchVector scale) {
+        be.setActive(everyProblem);
+        be.multiplyElements(scale, vector, ru);
+        double[] values = new double[B * m];
+        be.read(ru, values);
         be.setActive(active);
         return values;
     }
@@ -1009,9 +1030,7 @@ final class InteriorPointMethod {
                 factored[i] |= rest[i] && done[i];
             }
         }
-        boolean[] all = new boolean[B];
-        Arrays.fill(all, true);
-        be.setActive(all);
+        be.setActive(everyProblem);
         BatchVector xOut = unscaled(v.x, units.x());
         BatchVector sOut = m > 0 ? unscaled(v.s, units.slack()) : null;
         BatchVector zOut = m > 0 ? unscaled(v.z, units.lambda()) : null;

@@ -298,11 +298,20 @@ public final class MicroBatcher implements AutoCloseable {
             for (PackedBatch pb : packed) {
                 solve(pb, live);
             }
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             // A fault outside any one problem's solve (packing, say): fail what is left rather than leave it hanging.
-            for (Request r : taken) {
-                r.fail(e);
-            }
+            failAll(taken, e);
+        } catch (Error e) {
+            // An Error (out of memory, a broken JVM) is no problem's fault and not something to retry: the
+            // waiting callers learn of it, and it goes on to the thread's handler, as an Error should.
+            failAll(taken, e);
+            throw e;
+        }
+    }
+
+    private static void failAll(List<Request> requests, Throwable cause) {
+        for (Request r : requests) {
+            r.fail(cause);
         }
     }
 
@@ -310,7 +319,7 @@ public final class MicroBatcher implements AutoCloseable {
         QpSolution solved;
         try {
             solved = solver.apply(pb.batch());
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             // Which problem is at fault is unknown: solving each alone pins the fault on its own request.
             for (int j = 0; j < pb.size(); j++) {
                 solveAlone(live.get(pb.index(j)));
@@ -329,7 +338,7 @@ public final class MicroBatcher implements AutoCloseable {
             QpSolution s = solver.apply(r.problem.asBatch());
             batches.increment();
             r.complete(s);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             r.fail(e);
         }
     }
@@ -461,7 +470,8 @@ public final class MicroBatcher implements AutoCloseable {
          * and starts the batcher's threads.
          *
          * @throws IllegalArgumentException when no backend has the chosen name
-         * @throws IllegalStateException    when the chosen backend cannot run here
+         * @throws io.github.diffqp.solver.backend.BackendUnavailableException when the chosen backend cannot
+         *                                  run here
          */
         public MicroBatcher build() {
             BackendProvider provider = Backends.select(options.backend());

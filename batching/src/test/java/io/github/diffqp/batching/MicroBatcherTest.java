@@ -139,6 +139,29 @@ class MicroBatcherTest {
     }
 
     @Test
+    void anErrorIsNotRetriedProblemByProblemButReachesEveryWaitingCaller() throws Exception {
+        // An Error (here a simulated out-of-memory) is no problem's fault: retrying each problem alone, as
+        // for a RuntimeException, would only repeat it. Every caller of the batch gets it, nobody hangs.
+        OutOfMemoryError oom = new OutOfMemoryError("simulated");
+        AtomicInteger calls = new AtomicInteger();
+        Function<QpBatch, QpSolution> solver = batch -> {
+            calls.incrementAndGet();
+            throw oom;
+        };
+        List<CompletableFuture<QpSolution>> futures = new ArrayList<>();
+        try (MicroBatcher batcher = MicroBatcher.builder().solver(solver).maxWait(Duration.ofMillis(200))
+                .maxBatchSize(3).build()) {
+            for (int k = 0; k < 3; k++) {
+                futures.add(batcher.submit(problem(3, 4, 1)));
+            }
+            for (CompletableFuture<QpSolution> f : futures) {
+                assertSame(oom, assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS)).getCause());
+            }
+        }
+        assertEquals(1, calls.get(), "one batch, no retry of each problem alone");
+    }
+
+    @Test
     void aFullQueueRefusesTrySubmitAndBlocksSubmitUntilThereIsRoom() throws Exception {
         GatedSolver solver = new GatedSolver();
         try (MicroBatcher batcher = MicroBatcher.builder().maxBatchSize(1).maxWait(Duration.ZERO).queueCapacity(2)
@@ -248,7 +271,7 @@ class MicroBatcherTest {
         assertThrows(IllegalArgumentException.class, () -> MicroBatcher.builder().queueCapacity(0));
         assertThrows(IllegalArgumentException.class, () -> MicroBatcher.builder().solverThreads(0));
         assertThrows(IllegalArgumentException.class, () -> MicroBatcher.builder().maxWait(Duration.ofMillis(-1)));
-        // An unknown backend name is bad usage, like the other settings (an unusable one is IllegalStateException).
+        // An unknown backend name is bad usage, like the other settings (an unusable one is BackendUnavailableException).
         assertThrows(IllegalArgumentException.class,
                 () -> MicroBatcher.builder().options(SolverOptions.defaults().withBackend("tpu")).build());
     }

@@ -1,5 +1,6 @@
 package io.github.diffqp.benchmarks;
 
+import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.backward.Gradients;
 import io.github.diffqp.backward.LayerForward;
 import io.github.diffqp.backward.Parameter;
@@ -117,7 +118,7 @@ public final class Comparison {
             }
         }
         if (usable.isEmpty()) {
-            throw new IllegalStateException("no usable DiffQP backend (add cpu-fallback to the class path)");
+            throw new BackendUnavailableException("no usable DiffQP backend (add cpu-fallback to the class path)");
         }
         return usable;
     }

@@ -1,5 +1,6 @@
 package io.github.diffqp.cli;
 
+import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.benchmarks.BenchCase;
 import io.github.diffqp.benchmarks.Cases;
 import io.github.diffqp.benchmarks.Chart;
@@ -125,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
         List<String> runOn;
         try {
             runOn = comparison.backends();
-        } catch (IllegalStateException e) {
+        } catch (BackendUnavailableException e) {
             throw CliException.backend(e.getMessage(), e);
         }
 
@@ -240,12 +241,9 @@ final class BenchCommand implements Callable<Integer> {
         if (file == null) {
             return;
         }
-        if (Files.isDirectory(file)) {
-            throw usage(option + " '" + file + "' is a directory");
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw usage(option + " '" + file + "': directory '" + dir + "' does not exist");
+        String why = JsonFiles.whyNotWritable(file);
+        if (why != null) {
+            throw usage(option + " '" + file + "': " + why);
         }
     }
 

@@ -11,7 +11,10 @@ public final class ExitCodes {
     public static final int FAILURE = 1;
     /** Bad usage or a malformed or unreadable input file; nothing was written. */
     public static final int USAGE = 2;
-    /** The backend cannot run here (unknown, unusable, or none usable); nothing was written. */
+    /**
+     * The backend cannot do the work: it cannot run here (or none can), or the batch does not fit in its
+     * memory (the Java heap or the GPU's); nothing was written.
+     */
     public static final int BACKEND = 3;
 
     private ExitCodes() {

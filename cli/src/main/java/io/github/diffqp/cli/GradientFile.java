@@ -20,7 +20,7 @@ import java.util.Map;
  *   <li>For an array of single problems of sizes {@code n[0], n[1], ...}: an array of such objects in
  *       the same order, {@code [{"dl_dx": [n0]}, {"dl_dx": [n1]}, ...]}, or one object whose rows
  *       differ in length, {@code {"dl_dx": [[...n0...], [...n1...], ...]}}. See
- *       {@link #readPerProblem(Path, int[])}.</li>
+ *       {@link #readPerProblem(Path, int[])}. A single problem (a QPS file) also takes {@code {"dl_dx": [n]}}.</li>
  * </ul>
  *
  * Faults throw {@link JsonFormatException} naming the path, e.g.
@@ -92,7 +92,11 @@ public final class GradientFile {
         }
         JsonNode node = gradientOf(root, JsonPath.ROOT);
         String path = JsonPath.key(JsonPath.ROOT, KEY);
-        requireDepth(node, path, 2, "one row per problem");
+        if (n.length == 1 && NestedArray.probe(node, path).depth() == 1) {
+            // One problem (a QPS file, an array of one): [n] as for a batch of one.
+            return List.of(NestedArray.read(node, path, new int[] {n[0]}, new String[] {" (n = " + n[0] + ")"}).values());
+        }
+        requireDepth(node, path, 2, "one row per problem" + (n.length == 1 ? ", or [n] for the one problem" : ""));
         if (node.size() != n.length) {
             throw new JsonFormatException(path, "array has " + node.size() + " entries, expected " + n.length
                     + " (one row per problem)");

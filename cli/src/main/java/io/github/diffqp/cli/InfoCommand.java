@@ -1,5 +1,6 @@
 package io.github.diffqp.cli;
 
+import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.solver.backend.BackendProvider;
 import io.github.diffqp.solver.backend.BackendProvider.Availability;
 import io.github.diffqp.solver.backend.Backends;
@@ -72,7 +73,7 @@ final class InfoCommand implements Callable<Integer> {
     private static String autoChoice() {
         try {
             return Backends.select("auto").name();
-        } catch (IllegalStateException e) {
+        } catch (BackendUnavailableException e) {
             return "none (" + e.getMessage() + ")";
         } catch (RuntimeException | LinkageError e) {
             return "none (" + e + ")";

@@ -13,6 +13,7 @@ final class JsonPath {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final int MAX_QUOTED = 40;
+    private static final int MAX_LEVELS_SHOWN = 8;
 
     private JsonPath() {
     }
@@ -36,7 +37,12 @@ final class JsonPath {
             chain.push(c);
         }
         String path = ROOT;
+        int shown = 0;
         for (JsonStreamContext c : chain) {
+            if (shown++ == MAX_LEVELS_SHOWN && chain.size() > MAX_LEVELS_SHOWN + 1) {
+                // A path thousands of levels deep (a hostile file) helps nobody: its start says where.
+                return path + "…(" + chain.size() + " levels)";
+            }
             if (c.inArray()) {
                 path = index(path, Math.max(c.getCurrentIndex(), 0));
             } else if (c.inObject() && c.getCurrentName() != null) {

@@ -106,7 +106,23 @@ public final class ProblemFile {
     // ---- reading ----
 
     private static QpBatch readBatch(JsonNode object) {
-        return build(readData(object, JsonPath.ROOT, true));
+        try {
+            return build(readData(object, JsonPath.ROOT, true));
+        } catch (InvalidProblemException e) {
+            throw e.at(location(JsonPath.ROOT, e, true));
+        }
+    }
+
+    /**
+     * The path of the value at fault: {@code $.Q[3]} for problem 3's Q in a batch, {@code $.Q} for a shared
+     * or whole-datum fault, {@code $[2].Q} in an array of problems, the object itself for a batch-wide one.
+     */
+    private static String location(String object, InvalidProblemException e, boolean batched) {
+        if (!KEY_SET.contains(e.datum())) {
+            return object;
+        }
+        String datum = JsonPath.key(object, e.datum());
+        return batched && e.problem() >= 0 ? JsonPath.index(datum, e.problem()) : datum;
     }
 
     private static List<QpProblem> readProblems(JsonNode array) {
@@ -126,17 +142,11 @@ public final class ProblemFile {
                 one = build(data);
             } catch (InvalidProblemException e) {
                 // The batch of one knows no index; the index that helps is this problem's place in the file.
-                throw new InvalidProblemException(e.datum(), i, withoutPrefix(e));
+                throw e.at(location(path, e, false), i);
             }
             list.add(one.problem(0)); // objective constant 0: the file format has none
         }
         return Collections.unmodifiableList(list);
-    }
-
-    private static String withoutPrefix(InvalidProblemException e) {
-        String prefix = e.datum() + ": ";
-        String message = e.getMessage();
-        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     /** The six data of one object in {@link #KEYS} order, null where absent. */

@@ -5,7 +5,9 @@ import io.github.diffqp.solver.InvalidProblemException;
 import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpProblem;
 import io.github.diffqp.solver.SolverOptions;
+import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.backend.BackendProvider;
+import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.solver.backend.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +48,7 @@ import java.util.concurrent.Callable;
                 "0:the solution file was written (problems that were not solved say so in 'status')",
                 "1:writing failed, or an internal error",
                 "2:bad usage or a malformed input file (nothing is written)",
-                "3:the backend cannot run here (nothing is written)"})
+                "3:the backend cannot run here, or the batch does not fit in its memory (nothing is written)"})
 final class SolveCommand implements Callable<Integer> {
     /** The defaults shown by --help; {@code SolveCommandTest} keeps them equal to {@link SolverOptions#defaults()}. */
     static final String DEFAULT_TOLERANCE = "1e-8";
@@ -129,13 +131,9 @@ final class SolveCommand implements Callable<Integer> {
 
     /** Catches a bad --out before the solve rather than after it, when the work would be lost. */
     private void requireWritableTarget() {
-        Path dir = out.toAbsolutePath().getParent();
-        if (Files.isDirectory(out)) {
-            throw new ParameterException(spec.commandLine(), "--out '" + out + "' is a directory");
-        }
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), "--out '" + out + "': directory '" + dir
-                    + "' does not exist");
+        String why = JsonFiles.whyNotWritable(out);
+        if (why != null) {
+            throw new ParameterException(spec.commandLine(), "--out '" + out + "': " + why);
         }
         // Writing the solution would replace an input (the same file under another name or through a link too).
         for (Path input : grad == null ? new Path[] {in} : new Path[] {in, grad}) {
@@ -164,7 +162,7 @@ final class SolveCommand implements Callable<Integer> {
             return Backends.select(name);
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage(), e);
-        } catch (IllegalStateException e) {
+        } catch (BackendUnavailableException e) {
             throw CliException.backend(e.getMessage(), e);
         }
     }
@@ -179,6 +177,8 @@ final class SolveCommand implements Callable<Integer> {
             return reader.read();
         } catch (JsonFormatException | InvalidProblemException e) {
             throw CliException.usage(file + ": " + e.getMessage(), e);
+        } catch (BackendCapacityException e) {
+            throw CliException.backend(file + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw CliException.usage("cannot read " + what + " '" + file + "': " + describe(e), e);
         }

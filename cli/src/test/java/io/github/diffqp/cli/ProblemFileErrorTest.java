@@ -99,7 +99,7 @@ class ProblemFileErrorTest {
                 "{'p': [[1, 2], [1, 2]], 'Q': [[[1, 2], [2, 4]], [[1, 2], [3, 4]]]}")));
         assertEquals("Q", asymmetric.datum());
         assertEquals(1, asymmetric.problem());
-        assertEquals("Q of problem 1: not symmetric: Q[0][1] = 2.0 but Q[1][0] = 3.0", asymmetric.getMessage());
+        assertEquals("$.Q[1]: not symmetric: Q[0][1] = 2.0 but Q[1][0] = 3.0", asymmetric.getMessage());
 
         InvalidProblemException sizes = assertThrows(InvalidProblemException.class, () -> ProblemFile.parse(json(
                 "{'p': [[1, 2], [1, 2]], 'G': [[1, 2], [3, 4]], 'h': [[1, 2], [3, 4], [5, 6]]}")));
@@ -115,10 +115,11 @@ class ProblemFileErrorTest {
     void aProblemWithoutVariablesIsRefused() {
         InvalidProblemException alone = assertThrows(InvalidProblemException.class,
                 () -> ProblemFile.parse(json("{'p': []}")));
-        assertEquals("p: no variables (n = 0): a problem needs at least one", alone.getMessage());
+        assertEquals("$.p: no variables (n = 0): a problem needs at least one", alone.getMessage());
         InvalidProblemException inArray = assertThrows(InvalidProblemException.class,
                 () -> ProblemFile.parse(json("[{'p': [1]}, {'p': [], 'G': [[]], 'h': [1]}]")));
-        assertEquals("p of problem 1: no variables (n = 0): a problem needs at least one", inArray.getMessage());
+        assertEquals("$[1].p: no variables (n = 0): a problem needs at least one", inArray.getMessage());
+        assertEquals(1, inArray.problem());
     }
 
     @Test
@@ -127,12 +128,12 @@ class ProblemFileErrorTest {
                 "[{'p': [1, 2]}, {'p': [1, 2], 'Q': [[1, 2], [3, 4]]}]")));
         assertEquals("Q", asymmetric.datum());
         assertEquals(1, asymmetric.problem());
-        assertEquals("Q of problem 1: not symmetric: Q[0][1] = 2.0 but Q[1][0] = 3.0", asymmetric.getMessage());
+        assertEquals("$[1].Q: not symmetric: Q[0][1] = 2.0 but Q[1][0] = 3.0", asymmetric.getMessage());
 
         InvalidProblemException shape = assertThrows(InvalidProblemException.class, () -> ProblemFile.parse(json(
                 "[{'p': [1, 2]}, {'p': [1, 2]}, {'p': [1, 2], 'G': [[1, 2, 3]], 'h': [1]}]")));
         assertEquals("G", shape.datum());
         assertEquals(2, shape.problem());
-        assertEquals("G of problem 2: shape is 1×3, expected 1×2 (n=2)", shape.getMessage());
+        assertEquals("$[2].G: shape is 1×3, expected 1×2 (n = 2, the length of p)", shape.getMessage());
     }
 }

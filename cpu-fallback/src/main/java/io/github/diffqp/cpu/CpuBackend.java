@@ -2,6 +2,7 @@ package io.github.diffqp.cpu;
 
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.backend.Backend;
+import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 import org.ejml.data.DMatrixRMaj;
@@ -107,6 +108,12 @@ final class CpuBackend implements Backend {
     }
 
     // ---- data
+
+    /** The backend's buffers live on the heap beside the host's: both must fit there together. */
+    @Override
+    public void requireMemory(long backendBytes, long hostBytes, String what) {
+        BackendCapacityException.requireHeap(backendBytes + hostBytes, what);
+    }
 
     @Override
     public BatchMatrix matrix(Datum d) {

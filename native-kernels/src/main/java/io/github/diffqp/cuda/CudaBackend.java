@@ -2,6 +2,7 @@ package io.github.diffqp.cuda;
 
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.backend.Backend;
+import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 
@@ -40,8 +41,8 @@ import java.util.Map;
  * (reductions, Cholesky flags), apart from {@link #read} and {@link #write}.
  *
  * <h2>Memory</h2>
- * Every allocation first checks the driver's free memory and refuses, with an
- * {@link IllegalStateException} naming the bytes needed and free, what would not fit with a reserve left
+ * A solve first checks its whole estimate ({@link #requireMemory}); then every allocation checks the
+ * driver's free memory again and refuses, with a {@link BackendCapacityException} naming the bytes needed and free, what would not fit with a reserve left
  * for cuBLAS's workspace. The solver makes its buffers when it starts (the pointer arrays, B·8 bytes
  * each, follow at first use), so an oversized batch fails at the start, not midway.
  */
@@ -224,12 +225,30 @@ final class CudaBackend implements Backend {
 
     // ---- memory
 
+    @Override
+    public void requireMemory(long backendBytes, long hostBytes, String what) {
+        BackendCapacityException.requireHeap(hostBytes, what + " (its host side)");
+        long free = dev.freeBytes();
+        long reserve = reserve();
+        if (backendBytes + reserve > free) {
+            throw new BackendCapacityException(String.format(Locale.ROOT,
+                    "batch too large for the GPU: %s needs about %,d bytes of device memory, %,d bytes free on %s "
+                            + "(%,d kept in reserve); use smaller batches or the cpu backend",
+                    what, backendBytes, free, dev.describe(), reserve));
+        }
+    }
+
+    /** Device memory left for cuBLAS/cuSOLVER workspaces and the driver. */
+    private long reserve() {
+        return Math.max(MIN_RESERVE, dev.totalBytes() / 128);
+    }
+
     private long allocate(long bytes, String what) {
         long size = Math.max(bytes, 8);
         long free = dev.freeBytes();
-        long reserve = Math.max(MIN_RESERVE, dev.totalBytes() / 128);
+        long reserve = reserve();
         if (size + reserve > free) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new BackendCapacityException(String.format(Locale.ROOT,
                     "batch too large for the GPU: %s needs %,d bytes, %,d bytes free on %s (%,d kept in reserve; "
                             + "this batch of %d already holds %,d bytes); use smaller batches or the cpu backend",
                     what, size, free, dev.describe(), reserve, batch, bytesHeld));
@@ -238,7 +257,7 @@ final class CudaBackend implements Backend {
         try {
             address = dev.malloc(size);
         } catch (RuntimeException e) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new BackendCapacityException(String.format(Locale.ROOT,
                     "GPU allocation failed: %s needs %,d bytes, %,d bytes were free on %s: %s", what, size, free,
                     dev.describe(), e.getMessage()), e);
         }

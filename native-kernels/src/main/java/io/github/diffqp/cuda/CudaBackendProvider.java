@@ -37,7 +37,7 @@ public final class CudaBackendProvider implements BackendProvider {
     /**
      * A CUDA backend for batches of {@code batchSize} problems.
      *
-     * @throws IllegalStateException when CUDA cannot run here (with the reason)
+     * @throws io.github.diffqp.solver.backend.BackendUnavailableException when CUDA cannot run here (with the reason)
      */
     @Override
     public Backend create(int batchSize) {

@@ -1,6 +1,7 @@
 package io.github.diffqp.cuda;
 
 import io.github.diffqp.solver.backend.BackendProvider.Availability;
+import io.github.diffqp.solver.backend.BackendUnavailableException;
 import jcuda.CudaException;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -100,7 +101,7 @@ final class CudaRuntime {
     static CudaRuntime get() {
         Availability a = probe();
         if (!a.usable()) {
-            throw new IllegalStateException("the CUDA backend cannot run here: " + a.reason());
+            throw new BackendUnavailableException("the CUDA backend cannot run here: " + a.reason());
         }
         return instance;
     }

@@ -1,5 +1,6 @@
 package io.github.diffqp.cuda;
 
+import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.solver.backend.BackendProvider;
 import io.github.diffqp.solver.backend.BackendProvider.Availability;
 import io.github.diffqp.solver.backend.Backends;
@@ -42,10 +43,10 @@ class CudaBackendProviderTest {
     void withoutCudaCreateRefusesWithTheReasonAndAutoPicksTheCpu() {
         Availability a = provider.availability();
         Assumptions.assumeFalse(a.usable(), "CUDA is usable here");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> provider.create(4));
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> provider.create(4));
         assertTrue(e.getMessage().contains(a.reason()), e.getMessage());
         assertEquals("cpu", Backends.select("auto").name());
-        IllegalStateException named = assertThrows(IllegalStateException.class, () -> Backends.select("cuda"));
+        BackendUnavailableException named = assertThrows(BackendUnavailableException.class, () -> Backends.select("cuda"));
         assertTrue(named.getMessage().contains("cannot run here"), named.getMessage());
     }
 

@@ -1,5 +1,6 @@
 package io.github.diffqp.cuda;
 
+import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.backend.Backend;
 import io.github.diffqp.solver.backend.BatchVector;
@@ -41,7 +42,7 @@ class SimulatedBackendTest extends BackendContract {
     void aBatchTooLargeForTheDeviceIsRefusedWithBytesNeededAndFree() {
         SimulatedDevice small = new SimulatedDevice(256L << 20);
         CudaBackend be = new CudaBackend(small, 1000, "cuda-sim", () -> { });
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> be.matrix(200, 200, false));
+        BackendCapacityException e = assertThrows(BackendCapacityException.class, () -> be.matrix(200, 200, false));
         String m = e.getMessage();
         assertTrue(m.contains("batch too large for the GPU") && m.contains("320,000,000 bytes")
                 && m.contains("bytes free"), m);

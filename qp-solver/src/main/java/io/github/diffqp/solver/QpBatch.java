@@ -1,6 +1,9 @@
 package io.github.diffqp.solver;
 
+import io.github.diffqp.solver.backend.BackendCapacityException;
+
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * A batch of B convex QPs of one shape,
@@ -21,6 +24,14 @@ import java.util.List;
 public final class QpBatch {
     /** Largest |Qᵢⱼ − Qⱼᵢ| accepted, relative to 1 + max |Q|. */
     public static final double SYMMETRY_TOLERANCE = 1e-9;
+    /**
+     * The convexity test's shift δ relative to max |Q| (√ε): Q passes when Q + δI has a Cholesky factor.
+     * Rounding in a computed positive semidefinite Q (a Gram matrix GᵀG, say) moves its eigenvalues by
+     * about n·ε·max|Q|, far below δ, so such a Q always passes; a Q with an eigenvalue below −δ never does.
+     */
+    public static final double CONVEXITY_TOLERANCE = 1.5e-8;
+    /** The most variables a dense n×n matrix can hold in one Java array. */
+    public static final int MAX_VARIABLES = 46_340;
 
     private final int size;
     private final int n;
@@ -42,9 +53,17 @@ public final class QpBatch {
         if (n == 0) {
             throw new InvalidProblemException("p", -1, "no variables (n = 0): a problem needs at least one");
         }
-        requireShape("p", in.p, n, 1);
+        if (n > MAX_VARIABLES) {
+            throw new InvalidProblemException("p", -1, "n = " + n + " variables is more than DiffQP can hold: its"
+                    + " solver is dense and an n×n matrix of more than 2³¹ entries fits no Java array (n ≤ "
+                    + MAX_VARIABLES + ")");
+        }
+        requireShape("p", in.p, n, 1, "(a vector)");
+        if (in.Q == null) {
+            BackendCapacityException.requireHeap(8L * n * n, "the zero Q of an LP with n = " + n);
+        }
         this.Q = in.Q != null ? in.Q : Datum.shared(n, n, new double[n * n]);
-        requireShape("Q", Q, n, n);
+        requireShape("Q", Q, n, n, "(n = " + n + ", the length of p)");
         if ((in.G == null) != (in.h == null)) {
             throw new InvalidProblemException(in.G == null ? "G" : "h", -1,
                     "G and h go together: " + (in.G == null ? "h is given without G" : "G is given without h"));
@@ -60,16 +79,16 @@ public final class QpBatch {
         this.A = in.A;
         this.b = in.b;
         if (G != null) {
-            requireShape("G", G, m, n);
-            requireShape("h", h, m, 1);
+            requireShape("G", G, m, n, "(n = " + n + ", the length of p)");
+            requireShape("h", h, m, 1, "(a vector of m = " + m + ", the rows of G)");
         }
         if (A != null) {
-            requireShape("A", A, q, n);
-            requireShape("b", b, q, 1);
+            requireShape("A", A, q, n, "(n = " + n + ", the length of p)");
+            requireShape("b", b, q, 1, "(a vector of q = " + q + ", the rows of A)");
         }
         this.p = in.p;
         this.c0 = in.c0 != null ? in.c0 : Datum.sharedVector(new double[1]);
-        requireShape("c0", c0, 1, 1);
+        requireShape("c0", c0, 1, 1, "(one constant per problem)");
         this.size = batchSize(in.size);
         String[] names = {"Q", "p", "G", "h", "A", "b", "c0"};
         Datum[] data = {Q, p, G, h, A, b, c0};
@@ -79,6 +98,7 @@ public final class QpBatch {
             }
         }
         requireSymmetric(Q);
+        requireConvex(Q);
     }
 
     public static Builder builder() {
@@ -97,6 +117,11 @@ public final class QpBatch {
         QpProblem first = problems.get(0);
         int B = problems.size();
         int n = first.n(), m = first.m(), q = first.q();
+        long entries = (long) B * n * Math.max(n, Math.max(m, q));
+        if (entries > Integer.MAX_VALUE - 8) {
+            throw new InvalidProblemException("batch", -1, B + " problems with n = " + n + ", m = " + m + ", q = " + q
+                    + " need " + entries + " entries in one array, more than Java can hold: stack fewer problems");
+        }
         double[] Qs = new double[B * n * n], ps = new double[B * n];
         double[] Gs = new double[B * m * n], hs = new double[B * m];
         double[] As = new double[B * q * n], bs = new double[B * q], c0s = new double[B];
@@ -198,10 +223,11 @@ public final class QpBatch {
         return c0.get(i, 0, 0);
     }
 
-    private static void requireShape(String name, Datum d, int rows, int cols) {
+    /** @param why where the expected sizes come from, in the user's terms */
+    private static void requireShape(String name, Datum d, int rows, int cols, String why) {
         if (d.rows() != rows || d.cols() != cols) {
             throw new InvalidProblemException(name, -1, "shape is " + d.rows() + "×" + d.cols() + ", expected "
-                    + rows + "×" + cols + (name.equals("c0") ? "" : " (n=" + (name.equals("p") ? rows : cols) + ")"));
+                    + rows + "×" + cols + " " + why);
         }
     }
 
@@ -259,6 +285,88 @@ public final class QpBatch {
                 }
             }
         }
+    }
+
+    /**
+     * Refuses a Q that is not positive semidefinite: DiffQP's method (and its derivative) assume a convex
+     * QP, and on a nonconvex one it could stop at a point it would wrongly call solved. The test is a
+     * Cholesky factorization of Q + δI, δ = {@link #CONVEXITY_TOLERANCE}·max|Q|: n³/3 flops for each
+     * distinct Q (once for a shared Q, problems in parallel), about one interior-point iteration's
+     * factorization; a diagonal Q (the Sudoku layer's, an LP's zero Q) costs only a scan.
+     */
+    private static void requireConvex(Datum Q) {
+        int n = Q.rows();
+        int[] breakdown = new int[Q.copies()];
+        double[] shift = new double[Q.copies()];
+        IntStream.range(0, Q.copies()).parallel().forEach(i -> {
+            double scale = maxAbs(Q.values(), Q.offset(i), n * n);
+            shift[i] = CONVEXITY_TOLERANCE * scale;
+            breakdown[i] = scale == 0 ? -1 : choleskyBreakdown(Q.values(), Q.offset(i), n, shift[i]);
+        });
+        for (int i = 0; i < breakdown.length; i++) {
+            if (breakdown[i] >= 0) {
+                throw new InvalidProblemException("Q", Q.isShared() ? -1 : i, "not positive semidefinite, so the QP is"
+                        + " not convex (DiffQP solves convex QPs only): the Cholesky factorization of Q + δI, δ = "
+                        + CONVEXITY_TOLERANCE + "·max|Q| = " + shift[i] + ", breaks down at row " + breakdown[i]);
+            }
+        }
+    }
+
+    private static double maxAbs(double[] v, int offset, int length) {
+        double max = 0;
+        for (int k = offset; k < offset + length; k++) {
+            max = Math.max(max, Math.abs(v[k]));
+        }
+        return max;
+    }
+
+    /**
+     * The first row at which the Cholesky factorization of the n×n matrix at {@code a[offset..]} plus
+     * {@code shift}·I meets a pivot that is not positive, or −1 when it succeeds. Row by row, so that every
+     * inner product runs over two contiguous rows; a diagonal matrix needs no factorization.
+     */
+    private static int choleskyBreakdown(double[] a, int offset, int n, double shift) {
+        if (isDiagonal(a, offset, n)) {
+            for (int j = 0; j < n; j++) {
+                if (!(a[offset + j * n + j] + shift > 0)) {
+                    return j;
+                }
+            }
+            return -1;
+        }
+        BackendCapacityException.requireHeap(8L * n * n, "the convexity test of Q (n = " + n + ")");
+        double[] L = new double[n * n]; // rows of the lower factor, each used up to its diagonal
+        for (int j = 0; j < n; j++) {
+            int rj = j * n;
+            for (int k = 0; k < j; k++) {
+                int rk = k * n;
+                double s = a[offset + rj + k];
+                for (int t = 0; t < k; t++) {
+                    s -= L[rj + t] * L[rk + t];
+                }
+                L[rj + k] = s / L[rk + k];
+            }
+            double d = a[offset + rj + j] + shift;
+            for (int t = 0; t < j; t++) {
+                d -= L[rj + t] * L[rj + t];
+            }
+            if (!(d > 0)) {
+                return j;
+            }
+            L[rj + j] = Math.sqrt(d);
+        }
+        return -1;
+    }
+
+    private static boolean isDiagonal(double[] a, int offset, int n) {
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < n; c++) {
+                if (r != c && a[offset + r * n + c] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Collects the data of a batch; {@link #build()} validates them. Q may be left out (an LP). */

@@ -41,10 +41,43 @@ public final class QpSolver {
     private static SolvedBatch run(QpBatch batch, SolverOptions options, boolean factorAtSolution) {
         Backend backend = Backends.select(options.backend()).create(batch.size());
         try {
+            backend.requireMemory(backendBytes(batch), hostBytes(batch), "the solve of " + batch.size()
+                    + (batch.size() == 1 ? " problem" : " problems") + " (n = " + batch.n() + ", m = " + batch.m()
+                    + ", q = " + batch.q() + ")");
             return new InteriorPointMethod(batch, options, backend).run(factorAtSolution);
         } catch (RuntimeException | Error e) {
             backend.close();
             throw e;
         }
+    }
+
+    /**
+     * The backend memory a solve needs, an estimate from the shapes (docs/DESIGN.md §4): the equilibrated
+     * data, K (n×n) and the Schur complement's q×n and q×q per problem, and about forty vectors of
+     * n + m + q per problem for the iterate, the residuals, the steps and the polishing.
+     */
+    static long backendBytes(QpBatch batch) {
+        long B = batch.size(), n = batch.n(), m = batch.m(), q = batch.q();
+        return 8 * (dataEntries(batch) + B * (n * n + q * n + q * q) + 40 * B * (n + m + q));
+    }
+
+    /**
+     * The host (Java heap) memory a solve needs besides the backend's: the equilibrated copy of the data,
+     * per-problem vectors read back for the tests and the polishing, and one n×n basis per thread.
+     */
+    static long hostBytes(QpBatch batch) {
+        long B = batch.size(), n = batch.n(), m = batch.m(), q = batch.q();
+        long threads = Runtime.getRuntime().availableProcessors();
+        return 8 * (dataEntries(batch) + 20 * B * (n + m + q) + threads * n * n);
+    }
+
+    private static long dataEntries(QpBatch batch) {
+        long entries = 0;
+        for (Datum d : new Datum[] {batch.Q(), batch.p(), batch.G(), batch.h(), batch.A(), batch.b()}) {
+            if (d != null) {
+                entries += (long) d.copies() * d.stride();
+            }
+        }
+        return entries;
     }
 }

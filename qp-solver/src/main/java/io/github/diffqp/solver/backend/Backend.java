@@ -25,6 +25,17 @@ public interface Backend extends AutoCloseable {
 
     // ---- data
 
+    /**
+     * Refuses, before anything is allocated, work that would not fit: {@code backendBytes} in this
+     * backend's own memory (the heap for the CPU, the device for a GPU) plus {@code hostBytes} of Java heap
+     * for the host side of the work. An estimate from the shapes, checked once when a solve starts
+     * (docs/DESIGN.md §4).
+     *
+     * @param what what the memory is for, for the message
+     * @throws BackendCapacityException when it would not fit, naming the bytes needed and free
+     */
+    void requireMemory(long backendBytes, long hostBytes, String what);
+
     /** Uploads a matrix datum; a shared datum stays one copy. */
     BatchMatrix matrix(Datum datum);
 

@@ -35,8 +35,8 @@ public final class Backends {
      * usable one.
      *
      * @throws IllegalArgumentException when no backend has that name (the message lists the names): bad usage
-     * @throws IllegalStateException    when the named backend cannot run here (with the reason), or when no
-     *                                  backend is usable
+     * @throws BackendUnavailableException when the named backend cannot run here (with the reason), or
+     *                                     when no backend is usable
      */
     public static BackendProvider select(String name) {
         List<BackendProvider> providers = all();
@@ -46,7 +46,7 @@ public final class Backends {
                     return p;
                 }
             }
-            throw new IllegalStateException("no usable backend: " + (providers.isEmpty()
+            throw new BackendUnavailableException("no usable backend: " + (providers.isEmpty()
                     ? "none on the class path (add cpu-fallback)"
                     : providers.stream().map(p -> p.name() + ": " + p.availability().reason())
                     .collect(Collectors.joining("; "))));
@@ -55,7 +55,7 @@ public final class Backends {
             if (p.name().equalsIgnoreCase(name)) {
                 BackendProvider.Availability a = p.availability();
                 if (!a.usable()) {
-                    throw new IllegalStateException("backend '" + name + "' cannot run here: " + a.reason());
+                    throw new BackendUnavailableException("backend '" + name + "' cannot run here: " + a.reason());
                 }
                 return p;
             }

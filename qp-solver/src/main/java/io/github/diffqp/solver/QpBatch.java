@@ -92,13 +92,16 @@ public final class QpBatch {
         this.size = batchSize(in.size);
         String[] names = {"Q", "p", "G", "h", "A", "b", "c0"};
         Datum[] data = {Q, p, G, h, A, b, c0};
-        for (int k = 0; k < names.length; k++) {
+        boolean zeroQ = in.Q == null; // made here: finite, symmetric and convex, and n² to scan for nothing
+        for (int k = zeroQ ? 1 : 0; k < names.length; k++) {
             if (data[k] != null) {
                 requireFinite(names[k], data[k]);
             }
         }
-        requireSymmetric(Q);
-        requireConvex(Q);
+        if (!zeroQ) {
+            requireSymmetric(Q);
+            requireConvex(Q);
+        }
     }
 
     public static Builder builder() {

@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  *   MPS as long as no name contains a space: its fields are then the same either way. A file whose names contain
  *   spaces (QFORPLAN of the Maros–Meszaros set: row {@code DEDO3 1R}) is read by its fixed-format columns
  *   (2–3, 5–12, 15–22, 25–36, 40–47, 50–61) from the first data line that free format cannot read, provided
- *   that line's text lies within those columns and one of its fields has a space in it; the lines before
- *   read the same in either format, and a line that fails is left unapplied, so it is simply read again.
+ *   that line's text lies within those columns, one of its fields has a space in it and it reads without
+ *   fault that way (else the free reading's fault is reported); the lines before read the same in either
+ *   format, and a line that fails is left unapplied, so it is simply read again.
  *   From then on every data line must fit the columns. A line that free format reads without fault is read
  *   free: a name with a space is noticed where it breaks the free reading, which in ROWS it always does
  *   (three fields for two). Names are trimmed. An omitted RHS, RANGES or BOUNDS set name (blank in fixed format,
@@ -297,14 +298,19 @@ public final class QpsReader {
             try {
                 data(line.trim().split("\\s+"));
             } catch (QpsFormatException freeFault) {
-                // Free format failed. If the fixed columns hold the line's text and a name among them has a
-                // space, the file is fixed format (QFORPLAN's 'DEDO3 1R'); the lines before read the same
-                // either way, as none had a field with a space in it. Otherwise the free reading's fault stands.
+                // Free format failed. If the fixed columns hold the line's text, a field among them has a space
+                // and the line reads without fault that way, the file is fixed format (QFORPLAN's 'DEDO3 1R');
+                // the lines before read the same either way, as none had a field with a space in it. Otherwise
+                // the free reading's fault stands: a short free-format line often fits the columns by chance.
                 String[] fixed = strayColumn(line) == 0 ? fixedFields(line) : null;
                 if (fixed == null || Arrays.stream(fixed).noneMatch(f -> f.contains(" "))) {
                     throw freeFault;
                 }
-                data(fixed);
+                try {
+                    data(fixed);
+                } catch (QpsFormatException fixedFault) {
+                    throw freeFault;
+                }
                 fixedFormatLine = lineNumber;
             }
             return false;
@@ -445,13 +451,19 @@ public final class QpsReader {
             if (f.length >= 2 && f[1].equalsIgnoreCase("'MARKER'")) {
                 return; // integrality markers: DiffQP solves the continuous relaxation
             }
-            if (f.length == 2 || f.length == 4) {
-                String last = f[f.length - 1];
-                throw error(f.length == 2 && NUMBER.matcher(last).matches()
-                        ? "value " + last + " for column '" + f[0] + "' has no row name"
-                        : "row '" + last + "' has no value for column '" + f[0] + "'");
+            String last = f[f.length - 1];
+            boolean lastIsNumber = NUMBER.matcher(last).matches();
+            if ((f.length == 2 || f.length == 4) && !lastIsNumber) {
+                throw error("row '" + last + "' has no value for column '" + f[0] + "'");
             }
-            expectFields(f, 3, 5, "a column name and one or two (row, value) pairs");
+            if (f.length == 2) {
+                throw error("value " + last + " for column '" + f[0] + "' has no row name");
+            }
+            String layout = "a column name and one or two (row, value) pairs";
+            expectFields(f, 3, 5, layout);
+            if (f.length == 4) {
+                throw fieldCountError(f, layout);
+            }
             boolean sameColumn = current != null && current.name.equals(f[0]);
             if (!sameColumn && columns.containsKey(f[0])) {
                 throw error("duplicate column name '" + f[0] + "' (its entries must be contiguous)");
@@ -650,9 +662,13 @@ public final class QpsReader {
 
         private void expectFields(String[] f, int min, int max, String layout) {
             if (f.length < min || f.length > max) {
-                throw error("expected " + layout + " in " + sectionWord + ", found " + f.length
-                        + (f.length == 1 ? " field" : " fields"));
+                throw fieldCountError(f, layout);
             }
+        }
+
+        private QpsFormatException fieldCountError(String[] f, String layout) {
+            return error("expected " + layout + " in " + sectionWord + ", found " + f.length
+                    + (f.length == 1 ? " field" : " fields"));
         }
 
         private double number(String token) {

@@ -110,12 +110,35 @@ class QpsFixedFormatTest {
     }
 
     @Test
-    void aFaultOnTheLineThatNeedsTheColumnsIsReportedAsReadByThem() throws Exception {
+    void afterTheSwitchAFaultIsReportedAsReadByTheColumns() throws Exception {
         List<String> lines = new ArrayList<>(fixtureLines("fixed-names-with-spaces.qps"));
         lines.set(7, " E  DEDO3 1R"); // line 8 repeats line 7's row
         QpsFormatException e = refusal(lines);
         assertEquals(8, e.line());
-        assertTrue(e.getMessage().contains("duplicate row name 'DEDO3 1R'"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("duplicate row name 'DEDO3 1R'"), e.getMessage());
+    }
+
+    /**
+     * Short free-format lines often fit the fixed columns by chance ({@code "    Y X 1.0"} is one field at columns
+     * 5–12): when such a line is faulty, the columns do not read it either, and the free reading's fault is the
+     * one reported, not "found 1 field".
+     */
+    @Test
+    void aFaultyShortFreeLineKeepsItsFreeFormatMessage() {
+        List<String> head = List.of("NAME FREE", "ROWS", " N OBJ", " L R1", "COLUMNS", "    X OBJ 1.0 R1 1.0");
+        List<String> quadratic = new ArrayList<>(head);
+        quadratic.addAll(List.of("QUADOBJ", "    Y X 1.0", "ENDATA"));
+        assertTrue(refusal(quadratic).getMessage().endsWith("fixed.qps:8: unknown column 'Y' in QUADOBJ"));
+        List<String> bound = new ArrayList<>(head);
+        bound.addAll(List.of("BOUNDS", " FX BND X", "ENDATA"));
+        assertTrue(refusal(bound).getMessage().endsWith("fixed.qps:8: the FX bound on column 'X' has no value"));
+        // The first line that needs the columns, yet faulty by them too (row 'NOROW' is unknown): free format's
+        // fault is reported, as for any file that has not shown itself to be fixed format.
+        List<String> fixedFault = new ArrayList<>(head.subList(0, 5));
+        fixedFault.addAll(List.of(fixed(null, "X 1", "NOROW", "1."), "ENDATA"));
+        assertTrue(refusal(fixedFault).getMessage().endsWith(
+                "fixed.qps:6: expected a column name and one or two (row, value) pairs in COLUMNS, found 4 fields"),
+                refusal(fixedFault).getMessage());
     }
 
     @Test

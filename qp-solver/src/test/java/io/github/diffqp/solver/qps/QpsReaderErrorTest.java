@@ -76,6 +76,8 @@ class QpsReaderErrorTest {
                 Arguments.of(edit(6, "    X         OBJ       1.0        R1"), 6, "row 'R1' has no value for column 'X'"),
                 Arguments.of(edit(6, "    X         OBJ"), 6, "row 'OBJ' has no value for column 'X'"),
                 Arguments.of(edit(6, "    X         1.0"), 6, "value 1.0 for column 'X' has no row name"),
+                Arguments.of(edit(6, "    X         OBJ       1.0        2.0"), 6,
+                        "expected a column name and one or two (row, value) pairs in COLUMNS, found 4 fields"),
                 Arguments.of(edit(6, "    X         OBJ       1e30"), 6, "infinite coefficient 1e30 (|value| ≥ 1e20 is infinite)"),
                 // A missing value used to be read as a shifted line: "unknown column 'BND'", "unknown row 'RHS'".
                 Arguments.of(edit(10, " UP BND       X"), 10, "the UP bound on column 'X' has no value"),

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -33,10 +34,18 @@ import java.util.regex.Pattern;
  * ENDATA. Comment lines start with {@code *}; section headers start in the first column, data lines
  * with white space.
  * <ul>
- *   <li><b>Fixed and free format.</b> Every line is split at white space, which reads free MPS and
- *   also fixed MPS as long as no name contains a space (true of the whole Maros–Meszaros set, checked
- *   field by field). An omitted RHS, RANGES or BOUNDS set name (blank in fixed format, absent in free
- *   format) is recognised by the field count. Only one RHS, RANGES and BOUNDS set may appear.</li>
+ *   <li><b>Fixed and free format.</b> A data line is split at white space (free MPS), which also reads fixed
+ *   MPS as long as no name contains a space: its fields are then the same either way. A file whose names contain
+ *   spaces (QFORPLAN of the Maros–Meszaros set: row {@code DEDO3 1R}) is read by its fixed-format columns
+ *   (2–3, 5–12, 15–22, 25–36, 40–47, 50–61) from the first data line that free format cannot read, provided
+ *   that line's text lies within those columns, one of its fields has a space in it and it reads without
+ *   fault that way (else the free reading's fault is reported); the lines before read the same in either
+ *   format, and a line that fails is left unapplied, so it is simply read again.
+ *   From then on every data line must fit the columns. A line that free format reads without fault is read
+ *   free: a name with a space is noticed where it breaks the free reading, which in ROWS it always does
+ *   (three fields for two). Names are trimmed. An omitted RHS, RANGES or BOUNDS set name (blank in fixed format,
+ *   absent in free format) is recognised by the field count. Only one RHS, RANGES and BOUNDS set may
+ *   appear.</li>
  *   <li><b>ROWS.</b> The first N row is the objective; other N rows and everything said about them are
  *   ignored.</li>
  *   <li><b>COLUMNS.</b> Integer {@code 'MARKER'} lines are ignored: DiffQP solves the continuous
@@ -69,13 +78,16 @@ import java.util.regex.Pattern;
  * {@link QpsModel#inequalityNames()} and {@link QpsModel#equalityNames()} say which is which.
  *
  * <p>Reading stops at ENDATA. Malformed input is refused with a {@link QpsFormatException} naming the
- * source and line.
+ * source and line; a line that lacks a value (a bound, RHS, RANGES, COLUMNS or quadratic entry) is reported
+ * as such, not as the unknown name the shifted fields would otherwise suggest. {@link #dimensions} reads a
+ * file with the same checks without building its dense matrices.
  */
 public final class QpsReader {
     /** Values of at least this magnitude are infinite, as in most MPS readers and writers. */
     public static final double INFINITY = 1e20;
 
     private static final double INF = Double.POSITIVE_INFINITY;
+    private static final String INFINITY_NOTE = " (|value| ≥ 1e20 is infinite)";
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eEdD][+-]?\\d+)?");
 
     private QpsReader() {
@@ -96,6 +108,25 @@ public final class QpsReader {
      * @param sourceName the name used in error messages, a file name say
      */
     public static QpsModel read(Reader reader, String sourceName) throws IOException {
+        return parse(reader, sourceName).build();
+    }
+
+    /**
+     * Reads a QPS file as {@link #read(Path)} does, with the same checks and errors, but builds no matrix:
+     * the sizes of a file too large to hold densely, or to size before building it.
+     */
+    public static QpsDimensions dimensions(Path path) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.ISO_8859_1)) {
+            return dimensions(in, path.toString());
+        }
+    }
+
+    /** {@link #dimensions(Path)} of QPS text from {@code reader} (not closed here). */
+    public static QpsDimensions dimensions(Reader reader, String sourceName) throws IOException {
+        return parse(reader, sourceName).dimensions();
+    }
+
+    private static Parser parse(Reader reader, String sourceName) throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         Parser parser = new Parser(sourceName);
         String line;
@@ -106,10 +137,10 @@ public final class QpsReader {
                 first = false;
             }
             if (parser.accept(line)) {
-                return parser.build();
+                return parser;
             }
         }
-        throw parser.error("missing ENDATA at the end of the input");
+        throw parser.endWithoutEndata();
     }
 
     /**
@@ -203,11 +234,16 @@ public final class QpsReader {
     }
 
     private static final class Parser {
+        /** Fixed-format MPS fields as 1-based inclusive column ranges: type, name, name, value, name, value. */
+        private static final int[][] FIXED_FIELDS = {{2, 3}, {5, 12}, {15, 22}, {25, 36}, {40, 47}, {50, 61}};
+
         private final String source;
         private int lineNumber;
         private Section section;
+        private String sectionWord; // the header as the file spells it (QSECTION, not QUADOBJ), for messages
         private final Set<Section> seen = EnumSet.noneOf(Section.class);
         private final Map<Section, String> setNames = new EnumMap<>(Section.class);
+        private int fixedFormatLine; // the line from which data lines are read by their columns; 0 while free
 
         private String name = "";
         private final Map<String, Row> rows = new LinkedHashMap<>();
@@ -229,37 +265,105 @@ public final class QpsReader {
             return new QpsFormatException(source, lineNumber, message);
         }
 
+        QpsFormatException endWithoutEndata() {
+            if (section == null) {
+                return new QpsFormatException(source, Math.max(1, lineNumber),
+                        "no QPS section in the input (expected NAME, ROWS, COLUMNS, ..., ENDATA)");
+            }
+            return error("missing ENDATA at the end of the input");
+        }
+
         /** Takes one line; true once ENDATA is reached. */
         boolean accept(String line) {
             lineNumber++;
             if (line.isBlank() || line.startsWith("*")) {
                 return false;
             }
-            String[] f = line.trim().split("\\s+");
             if (!Character.isWhitespace(line.charAt(0))) {
-                return header(line, f);
+                return header(line, line.trim().split("\\s+"));
             }
             if (section == null) {
                 throw error("data line before any section header");
             }
+            if (fixedFormatLine > 0) {
+                int stray = strayColumn(line);
+                if (stray > 0) {
+                    throw error("text at column " + stray + " lies outside the fixed-format fields (columns 2-3, "
+                            + "5-12, 15-22, 25-36, 40-47, 50-61); the file is read by these columns since line "
+                            + fixedFormatLine + ", where a name contains a space");
+                }
+                data(fixedFields(line));
+                return false;
+            }
+            try {
+                data(line.trim().split("\\s+"));
+            } catch (QpsFormatException freeFault) {
+                // Free format failed. If the fixed columns hold the line's text, a field among them has a space
+                // and the line reads without fault that way, the file is fixed format (QFORPLAN's 'DEDO3 1R');
+                // the lines before read the same either way, as none had a field with a space in it. Otherwise
+                // the free reading's fault stands: a short free-format line often fits the columns by chance.
+                String[] fixed = strayColumn(line) == 0 ? fixedFields(line) : null;
+                if (fixed == null || Arrays.stream(fixed).noneMatch(f -> f.contains(" "))) {
+                    throw freeFault;
+                }
+                try {
+                    data(fixed);
+                } catch (QpsFormatException fixedFault) {
+                    throw freeFault;
+                }
+                fixedFormatLine = lineNumber;
+            }
+            return false;
+        }
+
+        /** Reads one data line's fields. A line refused here has changed nothing, so it may be read again. */
+        private void data(String[] f) {
             switch (section) {
                 case NAME -> throw error("unexpected data line in the NAME section");
                 case OBJSENSE -> sense(f, 0);
                 case ROWS -> row(f);
                 case COLUMNS -> column(f);
-                case RHS -> rowValues(f, this::rhs);
-                case RANGES -> rowValues(f, this::range);
+                case RHS, RANGES -> rowValues(f);
                 case BOUNDS -> bound(f);
                 case QUADOBJ, QMATRIX -> quadratic(f);
                 default -> throw new AssertionError(section);
             }
-            return false;
+        }
+
+        /** The 1-based column of the first character outside the fixed-format fields, or of a tab; 0 if none. */
+        private static int strayColumn(String line) {
+            int field = 0;
+            for (int c = 1; c <= line.length(); c++) {
+                char ch = line.charAt(c - 1);
+                while (field < FIXED_FIELDS.length && c > FIXED_FIELDS[field][1]) {
+                    field++;
+                }
+                boolean inField = field < FIXED_FIELDS.length && c >= FIXED_FIELDS[field][0];
+                if (ch == '\t' || (ch != ' ' && !inField)) {
+                    return c;
+                }
+            }
+            return 0;
+        }
+
+        /** The non-blank fixed-format fields of a line, trimmed, in order. */
+        private static String[] fixedFields(String line) {
+            List<String> fields = new ArrayList<>(FIXED_FIELDS.length);
+            for (int[] range : FIXED_FIELDS) {
+                if (line.length() >= range[0]) {
+                    String text = line.substring(range[0] - 1, Math.min(line.length(), range[1])).trim();
+                    if (!text.isEmpty()) {
+                        fields.add(text);
+                    }
+                }
+            }
+            return fields.toArray(String[]::new);
         }
 
         private boolean header(String line, String[] f) {
             Section next = Section.named(f[0]);
             if (next == null) {
-                throw error("unknown section '" + f[0] + "'");
+                throw error("unknown section '" + f[0] + "'" + (section == null ? "" : " (a data line must start with a blank)"));
             }
             Section slot = next == Section.QMATRIX ? Section.QUADOBJ : next;
             if (!seen.add(slot)) {
@@ -267,6 +371,7 @@ public final class QpsReader {
             }
             requireBefore(next);
             section = next;
+            sectionWord = f[0].toUpperCase(Locale.ROOT);
             fullQuadratic |= next == Section.QMATRIX;
             if (next == Section.NAME) {
                 name = line.trim().substring(f[0].length()).trim();
@@ -336,70 +441,98 @@ public final class QpsReader {
             }
         }
 
+        /** A line whose last field names a row, where a value belongs, lacks that row's value. */
+        private boolean endsWithRowName(String[] f) {
+            String last = f[f.length - 1];
+            return rows.containsKey(last) && !NUMBER.matcher(last).matches();
+        }
+
         private void column(String[] f) {
             if (f.length >= 2 && f[1].equalsIgnoreCase("'MARKER'")) {
                 return; // integrality markers: DiffQP solves the continuous relaxation
             }
-            expectFields(f, 3, 5, "a column name and one or two (row, value) pairs");
-            if (f.length == 4) {
-                throw error("a row name without a value");
+            String last = f[f.length - 1];
+            boolean lastIsNumber = NUMBER.matcher(last).matches();
+            if ((f.length == 2 || f.length == 4) && !lastIsNumber) {
+                throw error("row '" + last + "' has no value for column '" + f[0] + "'");
             }
-            if (current == null || !current.name.equals(f[0])) {
-                if (columns.containsKey(f[0])) {
-                    throw error("duplicate column name '" + f[0] + "' (its entries must be contiguous)");
+            if (f.length == 2) {
+                throw error("value " + last + " for column '" + f[0] + "' has no row name");
+            }
+            String layout = "a column name and one or two (row, value) pairs";
+            expectFields(f, 3, 5, layout);
+            if (f.length == 4) {
+                throw fieldCountError(f, layout);
+            }
+            boolean sameColumn = current != null && current.name.equals(f[0]);
+            if (!sameColumn && columns.containsKey(f[0])) {
+                throw error("duplicate column name '" + f[0] + "' (its entries must be contiguous)");
+            }
+            int pairs = (f.length - 1) / 2;
+            Row[] lineRows = new Row[pairs];
+            double[] values = new double[pairs];
+            for (int k = 0; k < pairs; k++) {
+                lineRows[k] = knownRow(f[1 + 2 * k]);
+                values[k] = finiteNumber(f[2 + 2 * k]);
+                if ((sameColumn && currentRows.contains(lineRows[k])) || (k == 1 && lineRows[1] == lineRows[0])) {
+                    throw error("duplicate entry for column '" + f[0] + "' in row '" + lineRows[k].name + "'");
                 }
+            }
+            if (!sameColumn) {
                 current = new Column(f[0], columns.size());
                 columns.put(current.name, current);
                 currentRows.clear();
             }
-            for (int k = 1; k < f.length; k += 2) {
-                Row row = knownRow(f[k]);
-                double value = finiteNumber(f[k + 1]);
-                if (!currentRows.add(row)) {
-                    throw error("duplicate entry for column '" + current.name + "' in row '" + row.name + "'");
-                }
+            for (int k = 0; k < pairs; k++) {
+                Row row = lineRows[k];
+                currentRows.add(row);
                 if (row == objective) {
-                    current.cost = value;
+                    current.cost = values[k];
                 } else if (row.type != RowType.N) {
-                    entries.add(new Entry(row.index, current.index, value));
+                    entries.add(new Entry(row.index, current.index, values[k]));
                 }
             }
         }
 
-        private interface RowValue {
-            void apply(Row row, double value);
-        }
-
         /** RHS and RANGES lines share a layout: an optional set name, then one or two (row, value) pairs. */
-        private void rowValues(String[] f, RowValue apply) {
+        private void rowValues(String[] f) {
+            if (endsWithRowName(f)) {
+                throw error("row '" + f[f.length - 1] + "' has no value in " + sectionWord);
+            }
             expectFields(f, 2, 5, "[set name] row value [row value]");
+            boolean ranges = section == Section.RANGES;
             int first = f.length % 2; // odd field count: a set name comes first
             if (first == 1) {
                 checkSet(f[0]);
             }
-            for (int k = first; k < f.length; k += 2) {
-                Row row = knownRow(f[k]);
-                apply.apply(row, number(f[k + 1]));
+            int pairs = (f.length - first) / 2;
+            Row[] lineRows = new Row[pairs];
+            double[] values = new double[pairs];
+            for (int k = 0; k < pairs; k++) {
+                Row row = knownRow(f[first + 2 * k]);
+                double value = number(f[first + 2 * k + 1]);
+                if ((ranges ? !Double.isNaN(row.range) : row.hasRhs) || (k == 1 && row == lineRows[0])) {
+                    throw error("duplicate " + sectionWord + " entry for row '" + row.name + "'");
+                }
+                if (!ranges && row == objective && Double.isInfinite(value)) {
+                    throw error("infinite objective constant " + f[first + 2 * k + 1] + INFINITY_NOTE);
+                }
+                lineRows[k] = row;
+                values[k] = value;
+            }
+            if (first == 1) {
+                setNames.putIfAbsent(section, f[0]);
+            }
+            for (int k = 0; k < pairs; k++) {
+                Row row = lineRows[k];
+                if (ranges) {
+                    row.range = values[k]; // ignored on N rows, as the MPS standard says
+                } else {
+                    row.rhs = values[k];
+                    row.hasRhs = true;
+                }
                 row.valueLine = lineNumber;
             }
-        }
-
-        private void rhs(Row row, double value) {
-            if (row.hasRhs) {
-                throw error("duplicate RHS entry for row '" + row.name + "'");
-            }
-            if (row == objective && Double.isInfinite(value)) {
-                throw error("infinite objective constant");
-            }
-            row.rhs = value;
-            row.hasRhs = true;
-        }
-
-        private void range(Row row, double value) {
-            if (!Double.isNaN(row.range)) {
-                throw error("duplicate RANGES entry for row '" + row.name + "'");
-            }
-            row.range = value; // ignored on N rows, as the MPS standard says
         }
 
         private void bound(String[] f) {
@@ -414,6 +547,11 @@ public final class QpsReader {
             int rest = f.length - 1;
             int columnAt;
             if (type.takesValue) {
+                // "UP X", or "UP BND X" where BND is no column: the value is missing, not the column unknown.
+                String last = f[f.length - 1];
+                if ((rest == 1 || (rest == 2 && !columns.containsKey(f[1]))) && !NUMBER.matcher(last).matches()) {
+                    throw error("the " + type + " bound on column '" + last + "' has no value");
+                }
                 expectFields(f, 3, 4, type + " [set name] column value");
                 columnAt = rest == 3 ? 2 : 1;
             } else {
@@ -428,6 +566,18 @@ public final class QpsReader {
             }
             Column col = knownColumn(f[columnAt]);
             double v = type.takesValue ? number(f[columnAt + 1]) : 0;
+            boolean infeasible = switch (type) {
+                case UP, UI, SC -> v == -INF;
+                case LO, LI -> v == INF;
+                case FX -> Double.isInfinite(v);
+                default -> false;
+            };
+            if (infeasible) {
+                throw error("bound " + type + " makes column '" + col.name + "' infeasible (infinite in the wrong direction)");
+            }
+            if (columnAt == 2) {
+                setNames.putIfAbsent(section, f[1]);
+            }
             switch (type) {
                 case UP, UI -> {
                     col.upper = v;
@@ -453,9 +603,6 @@ public final class QpsReader {
                     col.semicontinuous = true;
                 }
             }
-            if (col.lower == INF || col.upper == -INF) {
-                throw error("bound " + type + " makes column '" + col.name + "' infeasible (infinite in the wrong direction)");
-            }
         }
 
         private static void setLower(Column col, double v) {
@@ -469,6 +616,9 @@ public final class QpsReader {
         }
 
         private void quadratic(String[] f) {
+            if (f.length == 2 && columns.containsKey(f[0]) && columns.containsKey(f[1])) {
+                throw error("the quadratic entry (" + f[0] + ", " + f[1] + ") has no value");
+            }
             expectFields(f, 3, 3, "column column value");
             int i = knownColumn(f[0]).index;
             int j = knownColumn(f[1]).index;
@@ -485,10 +635,11 @@ public final class QpsReader {
             return ((long) i << 32) | j;
         }
 
+        /** Refuses a second set name in this section; the caller records the first once the line is accepted. */
         private void checkSet(String setName) {
-            String first = setNames.putIfAbsent(section, setName);
+            String first = setNames.get(section);
             if (first != null && !first.equals(setName)) {
-                throw error("a second " + section + " set '" + setName + "' (only one is supported; the first was '"
+                throw error("a second " + sectionWord + " set '" + setName + "' (only one is supported; the first was '"
                         + first + "')");
             }
         }
@@ -496,7 +647,7 @@ public final class QpsReader {
         private Row knownRow(String rowName) {
             Row row = rows.get(rowName);
             if (row == null) {
-                throw error("unknown row '" + rowName + "' in " + section);
+                throw error("unknown row '" + rowName + "' in " + sectionWord);
             }
             return row;
         }
@@ -504,15 +655,20 @@ public final class QpsReader {
         private Column knownColumn(String columnName) {
             Column col = columns.get(columnName);
             if (col == null) {
-                throw error("unknown column '" + columnName + "' in " + section);
+                throw error("unknown column '" + columnName + "' in " + sectionWord);
             }
             return col;
         }
 
         private void expectFields(String[] f, int min, int max, String layout) {
             if (f.length < min || f.length > max) {
-                throw error("expected " + layout + " in " + section + ", found " + f.length + " fields");
+                throw fieldCountError(f, layout);
             }
+        }
+
+        private QpsFormatException fieldCountError(String[] f, String layout) {
+            return error("expected " + layout + " in " + sectionWord + ", found " + f.length
+                    + (f.length == 1 ? " field" : " fields"));
         }
 
         private double number(String token) {
@@ -526,9 +682,14 @@ public final class QpsReader {
         private double finiteNumber(String token) {
             double v = number(token);
             if (Double.isInfinite(v)) {
-                throw error("infinite coefficient " + token);
+                throw error("infinite coefficient " + token + INFINITY_NOTE);
             }
             return v;
+        }
+
+        QpsDimensions dimensions() {
+            return new QpsDimensions(name, columns.size(), constraints.size(), entries.size(), quadratic.size(),
+                    fixedFormatLine);
         }
 
         QpsModel build() {
@@ -566,6 +727,14 @@ public final class QpsReader {
                     constraints.stream().map(r -> r.name).toList(), out.gNames, out.aNames);
         }
 
+        /** An interval end as a file's reader thinks of it: ±inf rather than Java's "Infinity". */
+        private static String intervalEnd(double v) {
+            if (Double.isNaN(v)) {
+                return "inf - inf";
+            }
+            return Double.isInfinite(v) ? (v > 0 ? "+inf" : "-inf") : Double.toString(v);
+        }
+
         /** The row's feasible interval [lo, hi] for a·x, from its type, right-hand side and range. */
         private double[] interval(Row row) {
             double rhs = row.rhs, r = Math.abs(row.range);
@@ -580,7 +749,8 @@ public final class QpsReader {
             // Also catches NaN from ∞ − ∞.
             if (!(side[0] < INF) || !(side[1] > -INF)) {
                 throw new QpsFormatException(source, row.valueLine, "row '" + row.name
-                        + "' has no finite side: its interval is [" + side[0] + ", " + side[1] + "]");
+                        + "' has no finite side: its interval is [" + intervalEnd(side[0]) + ", " + intervalEnd(side[1]) + "]"
+                        + INFINITY_NOTE);
             }
             return side;
         }

@@ -73,12 +73,34 @@ class QpsReaderErrorTest {
                 Arguments.of(edit(8, "    RHS       R1        4.0", "    RHS2      OBJ       1.0"), 9, "a second RHS set"),
                 Arguments.of(edit(9, "RHS"), 9, "section RHS appears twice"),
                 Arguments.of(edit(13, "QMATRIX", "ENDATA"), 13, "a second quadratic section"),
-                Arguments.of(edit(6, "    X         OBJ       1.0        R1"), 6, "a row name without a value"),
-                Arguments.of(edit(6, "    X         OBJ       1e30"), 6, "infinite coefficient"),
+                Arguments.of(edit(6, "    X         OBJ       1.0        R1"), 6, "row 'R1' has no value for column 'X'"),
+                Arguments.of(edit(6, "    X         OBJ"), 6, "row 'OBJ' has no value for column 'X'"),
+                Arguments.of(edit(6, "    X         1.0"), 6, "value 1.0 for column 'X' has no row name"),
+                Arguments.of(edit(6, "    X         OBJ       1.0        2.0"), 6,
+                        "expected a column name and one or two (row, value) pairs in COLUMNS, found 4 fields"),
+                Arguments.of(edit(6, "    X         OBJ       1e30"), 6, "infinite coefficient 1e30 (|value| ≥ 1e20 is infinite)"),
+                // A missing value used to be read as a shifted line: "unknown column 'BND'", "unknown row 'RHS'".
+                Arguments.of(edit(10, " UP BND       X"), 10, "the UP bound on column 'X' has no value"),
+                Arguments.of(edit(10, " UP X"), 10, "the UP bound on column 'X' has no value"),
+                Arguments.of(edit(10, " LO BND       Z"), 10, "the LO bound on column 'Z' has no value"),
+                Arguments.of(edit(10, " UP BND       X         three"), 10, "bad number 'three'"),
+                Arguments.of(edit(8, "    RHS       R1"), 8, "row 'R1' has no value in RHS"),
+                Arguments.of(edit(8, "    R1        4.0        OBJ"), 8, "row 'OBJ' has no value in RHS"),
+                Arguments.of(edit(8, "    RHS       R1        4.0        OBJ"), 8, "row 'OBJ' has no value in RHS"),
+                Arguments.of(edit(9, "RANGES", "    RNG       R1", "BOUNDS"), 10, "row 'R1' has no value in RANGES"),
+                Arguments.of(edit(12, "    X         X"), 12, "the quadratic entry (X, X) has no value"),
+                // Messages name the section as the file does, QSECTION included.
+                Arguments.of(edit(11, "QSECTION").replace("    X         X         2.0", "    X         Z         2.0"), 12,
+                        "unknown column 'Z' in QSECTION"),
+                // A data line that lost its leading blank reads as a section header.
+                Arguments.of(edit(6, "X         OBJ       1.0"), 6,
+                        "unknown section 'X' (a data line must start with a blank)"),
+                Arguments.of("", 1, "no QPS section in the input"),
+                Arguments.of("* only a comment\n\n", 2, "no QPS section in the input"),
                 Arguments.of(edit(10, " UP BND       X         -1e30"), 10, "infeasible"),
                 // Found only when building, yet still reported at the RHS line.
                 Arguments.of(edit(8, "    RHS       R1        1e30").replace(" L  R1", " E  R1"), 8,
-                        "row 'R1' has no finite side"),
+                        "row 'R1' has no finite side: its interval is [+inf, +inf] (|value| ≥ 1e20 is infinite)"),
                 Arguments.of(edit(2, "OBJSENSE MAX", "ROWS"), 2, "maximization is not supported"),
                 Arguments.of("    X\n", 1, "data line before any section header"),
                 Arguments.of(edit(2, "  stray", "ROWS"), 2, "unexpected data line in the NAME section"),
@@ -95,6 +117,13 @@ class QpsReaderErrorTest {
         assertEquals("err.qps", e.source());
         assertTrue(e.getMessage().startsWith("err.qps:" + line + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(fragment), () -> "expected '" + fragment + "' in: " + e.getMessage());
+    }
+
+    @Test
+    void aFieldCountIsWrittenInTheSingularWhenItIsOne() {
+        QpsFormatException e = assertThrows(QpsFormatException.class,
+                () -> QpsReader.read(new StringReader(edit(2, "ROWS", " N")), "err.qps"));
+        assertEquals("err.qps:3: expected a row type and a row name in ROWS, found 1 field", e.getMessage());
     }
 
     @Test

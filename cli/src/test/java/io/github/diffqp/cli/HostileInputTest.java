@@ -60,6 +60,21 @@ class HostileInputTest {
                 "-Xmx");
     }
 
+    @Test
+    void aQpsFileOfTooManyColumnsIsRefusedBeforeAllocating() throws IOException {
+        // 1.7 MB of free columns: densely, a 46 341 × 46 341 Q, which no Java array holds.
+        StringBuilder qps = new StringBuilder("NAME          WIDE\nROWS\n N  obj\nCOLUMNS\n");
+        for (int j = 0; j < 46_341; j++) {
+            qps.append("    X").append(j).append("  obj  1.0\n");
+        }
+        qps.append("BOUNDS\n");
+        for (int j = 0; j < 46_341; j++) {
+            qps.append(" FR BND  X").append(j).append('\n');
+        }
+        Path in = write("wide.qps", qps.append("ENDATA\n").toString());
+        assertRefused(solve(in), ExitCodes.USAGE, "wide.qps: p: n = 46341 variables is more than DiffQP can hold");
+    }
+
     // ---- convexity
 
     @Test

@@ -53,11 +53,7 @@ public final class QpBatch {
         if (n == 0) {
             throw new InvalidProblemException("p", -1, "no variables (n = 0): a problem needs at least one");
         }
-        if (n > MAX_VARIABLES) {
-            throw new InvalidProblemException("p", -1, "n = " + n + " variables is more than DiffQP can hold: its"
-                    + " solver is dense and an n×n matrix of more than 2³¹ entries fits no Java array (n ≤ "
-                    + MAX_VARIABLES + ")");
-        }
+        requireVariables(n);
         requireShape("p", in.p, n, 1, "(a vector)");
         if (in.Q == null) {
             BackendCapacityException.requireHeap(8L * n * n, "the zero Q of an LP with n = " + n);
@@ -104,6 +100,20 @@ public final class QpBatch {
         }
     }
 
+    /**
+     * Refuses more variables than a dense n×n matrix can hold in one Java array ({@link #MAX_VARIABLES}),
+     * for readers to call before they allocate anything of size n².
+     *
+     * @throws InvalidProblemException naming p, which fixes n
+     */
+    public static void requireVariables(int n) {
+        if (n > MAX_VARIABLES) {
+            throw new InvalidProblemException("p", -1, "n = " + n + " variables is more than DiffQP can hold: its"
+                    + " solver is dense and an n×n matrix of more than 2³¹ entries fits no Java array (n ≤ "
+                    + MAX_VARIABLES + ")");
+        }
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -125,6 +135,8 @@ public final class QpBatch {
             throw new InvalidProblemException("batch", -1, B + " problems with n = " + n + ", m = " + m + ", q = " + q
                     + " need " + entries + " entries in one array, more than Java can hold: stack fewer problems");
         }
+        BackendCapacityException.requireHeap(8L * B * ((long) n * n + n + (long) m * n + m + (long) q * n + q + 1),
+                "stacking " + B + (B == 1 ? " problem" : " problems") + " (n = " + n + ", m = " + m + ", q = " + q + ")");
         double[] Qs = new double[B * n * n], ps = new double[B * n];
         double[] Gs = new double[B * m * n], hs = new double[B * m];
         double[] As = new double[B * q * n], bs = new double[B * q], c0s = new double[B];

@@ -1,5 +1,8 @@
 package io.github.diffqp.solver.qps;
 
+import io.github.diffqp.solver.QpBatch;
+import io.github.diffqp.solver.backend.BackendCapacityException;
+
 import io.github.diffqp.solver.QpProblem;
 
 import java.io.BufferedReader;
@@ -694,6 +697,7 @@ public final class QpsReader {
 
         QpsModel build() {
             int n = columns.size();
+            requireDenseFits(n);
             double[][] dense = new double[constraints.size()][n];
             for (Entry e : entries) {
                 dense[e.row()][e.column()] = e.value();
@@ -725,6 +729,36 @@ public final class QpsReader {
             double c0 = objective == null ? 0 : negate(objective.rhs);
             return new QpsModel(name, out.problem(n, q, p, c0), List.copyOf(columns.keySet()),
                     constraints.stream().map(r -> r.name).toList(), out.gNames, out.aNames);
+        }
+
+        /**
+         * Refuses, before allocating, a file whose dense form cannot be held: more columns than a dense n×n
+         * matrix allows, or dense rows (constraints, bound rows, Q) beyond the heap. A QPS file is sparse:
+         * 2 MB of free columns can ask for gigabytes densely.
+         */
+        private void requireDenseFits(int n) {
+            QpBatch.requireVariables(n);
+            long gRows = 0, aRows = 0;
+            for (Row row : constraints) {
+                double[] side = interval(row);
+                if (side[0] == side[1]) {
+                    aRows++;
+                } else {
+                    gRows += (side[1] < INF ? 1 : 0) + (side[0] > -INF ? 1 : 0);
+                }
+            }
+            for (Column col : columns.values()) {
+                double lo = col.effectiveLower(), hi = col.upper;
+                if (lo == hi) {
+                    aRows++;
+                } else {
+                    gRows += (hi < INF ? 1 : 0) + (lo > -INF ? 1 : 0);
+                }
+            }
+            // Q, the constraint rows, one unit row per bounded column, and G and A flattened from them.
+            long entries = (long) n * n + (long) constraints.size() * n + 2 * (gRows + aRows) * n;
+            BackendCapacityException.requireHeap(8 * entries, source + " in dense form (n = " + n + ", m = " + gRows
+                    + ", q = " + aRows + ")");
         }
 
         /** An interval end as a file's reader thinks of it: ±inf rather than Java's "Infinity". */

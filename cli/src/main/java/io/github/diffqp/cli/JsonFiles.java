@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -97,6 +98,11 @@ final class JsonFiles {
         void writeTo(Writer out) throws IOException;
     }
 
+    /** Something that writes a file's bytes; may fail part way. */
+    interface ByteContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Writes {@code tree} (see {@link JsonPrinter}) to {@code target} atomically. */
     static void writeAtomically(Path target, JsonNode tree) throws IOException {
         writeAtomically(target, out -> JsonPrinter.print(tree, out));
@@ -108,6 +114,15 @@ final class JsonFiles {
      * {@code target} is left as it was (absent or old), which is what "nothing is written" means.
      */
     static void writeAtomically(Path target, Content content) throws IOException {
+        writeBytesAtomically(target, stream -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /** {@link #writeAtomically(Path, Content)} for a binary file (an {@code .npz} solution). */
+    static void writeBytesAtomically(Path target, ByteContent content) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path temp = null;
@@ -127,8 +142,7 @@ final class JsonFiles {
         }
         boolean done = false;
         try {
-            try (FileChannel ch = channel;
-                 Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8))) {
+            try (FileChannel ch = channel; OutputStream out = Channels.newOutputStream(ch)) {
                 content.writeTo(out);
                 out.flush();
                 ch.force(true); // the data must be on disk before the rename makes it visible

@@ -8,10 +8,12 @@ import org.openlca.npy.NpyHeader;
 import org.openlca.npy.dict.NpyHeaderDict;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,12 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * NumPy's files (docs/DESIGN.md §6.5): {@code .npy} arrays and {@code .npz} archives of them, read into
+ * NumPy's files (docs/DESIGN.md §6.6): {@code .npy} arrays and {@code .npz} archives of them, read into
  * float64 arrays in row-major order and written from the library's arrays. The format itself is read and
  * written by {@code org.openlca:npy}; this class guards it against hostile files (it checks every size a
  * header declares against the bytes actually there before the library allocates anything, so that a
@@ -102,12 +103,15 @@ final class NumpyFiles {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        } catch (FileSystemException e) {
+            throw e; // absent, not permitted, a directory: the file, not its content
+        } catch (IOException e) {
+            // ZipException mostly, but an end record cut short is an EOFException (found by InputFuzzTest).
             if (startsWithNpyMagic(file)) {
                 throw new NpzFormatException(source, "this is an .npy file (one array); an .npz archive of named "
                         + "arrays is needed here (numpy.savez)");
             }
-            throw new NpzFormatException(source, "not an .npz archive (a zip of .npy arrays): " + e.getMessage());
+            throw new NpzFormatException(source, "not an .npz archive (a zip of .npy arrays): " + describe(e));
         }
         try (zip) {
             Map<String, Array> arrays = new LinkedHashMap<>();
@@ -125,9 +129,11 @@ final class NumpyFiles {
                 arrays.put(name, decode(source, printable(name), entryBytes(source, zip, entry, name)));
             }
             return arrays;
-        } catch (ZipException e) {
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
             // The central directory was readable but an entry is not (a bad local header, corrupt compressed data).
-            throw new NpzFormatException(source, "corrupt .npz archive: " + e.getMessage());
+            throw new NpzFormatException(source, "corrupt .npz archive: " + describe(e));
         }
     }
 
@@ -158,7 +164,7 @@ final class NumpyFiles {
                         + "directory says " + size);
             }
             return bytes;
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new NpzFormatException(source, name, "corrupt entry " + printable(entry.getName()) + ": it ends early");
         }
     }
@@ -262,6 +268,14 @@ final class NumpyFiles {
             }
         }
         return rowMajor;
+    }
+
+    /** An exception's message, or its kind where it has none (an EOFException usually has none). */
+    private static String describe(IOException e) {
+        if (e instanceof EOFException) {
+            return "it ends early";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : printable(e.getMessage());
     }
 
     private static boolean startsWithNpyMagic(Path file) {

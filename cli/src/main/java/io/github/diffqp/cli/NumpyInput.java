@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Problems and gradients in NumPy's files (docs/DESIGN.md §6.5).
+ * Problems and gradients in NumPy's files (docs/DESIGN.md §6.6).
  *
  * <p>A problems file is an {@code .npz} archive with arrays named like the keys of a JSON batch object,
  * under the same convention: {@code p} is {@code (n,)} shared or {@code (B, n)} per problem, {@code Q}

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A solution file as an {@code .npz} archive (docs/DESIGN.md §6.5), written from the same content as the
+ * A solution file as an {@code .npz} archive (docs/DESIGN.md §6.6), written from the same content as the
  * JSON solution file ({@link SolutionFile#toTree()}), key for key: {@code x (B, n)}, {@code lambda (B, m)},
  * {@code nu (B, q)}, {@code objective (B,)}, {@code status (B,)}, {@code iterations (B,)}, {@code slack},
  * {@code primal_residual}, {@code dual_residual}, {@code gap}, {@code polished (B,)}, {@code degenerate (B,)}

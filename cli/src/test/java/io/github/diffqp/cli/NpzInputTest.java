@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code diffqp solve} with NumPy files (docs/DESIGN.md §6.5), against fixtures written by NumPy itself
+ * {@code diffqp solve} with NumPy files (docs/DESIGN.md §6.6), against fixtures written by NumPy itself
  * (src/test/resources/npz/make_fixtures.py): the same batch as examples/problems/small-batch.json in several
  * layouts and dtypes, a loss gradient, and one file per fault. Solutions written as {@code .npz} are read
  * back through the NPY library.
@@ -212,6 +212,21 @@ class NpzInputTest {
         Files.write(wide, npy);
         assertRefused(CliRun.of("solve", "--in", fixture("small-batch.npz"), "--grad", wide.toString(),
                 "--out", out.toString()), out, "wide.npy: dl_dx holds NaN at flat index 8; every value must be finite");
+    }
+
+    /**
+     * Regression (InputFuzzTest, gradient .npz): a zip whose end record claims a comment longer than the file
+     * made java.util.zip throw a bare EOFException, not a ZipException, which left the reader unhandled.
+     */
+    @Test
+    void aZipEndRecordCutShortIsAFormatError() throws IOException {
+        byte[] zip = Files.readAllBytes(FIXTURES.resolve("dl_dx.npz"));
+        zip[zip.length - 2] = 0;
+        zip[zip.length - 1] = (byte) 0x80; // comment length 32768, no comment
+        Path grad = Files.write(dir.resolve("cut.npz"), zip);
+        Path out = dir.resolve("solution.npz");
+        assertRefused(CliRun.of("solve", "--in", fixture("small-batch.npz"), "--grad", grad.toString(),
+                "--out", out.toString()), out, "cut.npz: not an .npz archive (a zip of .npy arrays): it ends early");
     }
 
     private static void assertRefused(CliRun run, Path out, String message) {

@@ -36,6 +36,9 @@ np.save(HERE / "dl_dx.npy", dl_dx)
 np.savez(HERE / "dl_dx.npz", dl_dx=dl_dx)
 (HERE / "dl_dx.json").write_text(json.dumps({"dl_dx": dl_dx.tolist()}) + "\n")
 
+# A column-major 3-d array, whose values count up in row-major order: reading must give 0, 1, ..., 23.
+np.save(HERE / "fortran-3d.npy", np.asfortranarray(np.arange(24.0).reshape(2, 3, 4)))
+
 # Faults, one per file.
 np.savez(HERE / "missing-p.npz", Q=data["Q"])
 np.savez(HERE / "wrong-columns.npz", p=np.zeros((3, 4)), G=np.zeros((3, 2, 5)), h=np.zeros((3, 2)))

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -45,6 +48,7 @@ final class NumpyFiles {
             NpyDataType.u1, NpyDataType.u2, NpyDataType.u4, NpyDataType.u8);
     private static final byte[] NPY_MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final String SUFFIX = ".npy";
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
     /** The largest entry read: a Java array's limit, less some headroom. */
     private static final long MAX_ENTRY_BYTES = Integer.MAX_VALUE - 64;
 
@@ -229,6 +233,15 @@ final class NumpyFiles {
         if (dataOffset > bytes.length) {
             throw new NpzFormatException(source, name, name + " is truncated: its header says " + headerLength
                     + " bytes, the file holds " + bytes.length + " in all");
+        }
+        // The library casts each dimension to int, so 2³² + 3 would pass as 3: refuse any number that large.
+        String text = new String(bytes, major == 1 ? 10 : 12, (int) headerLength, StandardCharsets.ISO_8859_1);
+        Matcher number = DIGITS.matcher(text);
+        while (number.find()) {
+            if (number.group().length() > 10 || Long.parseLong(number.group()) > Integer.MAX_VALUE) {
+                throw new NpzFormatException(source, name, name + " declares a dimension of " + number.group()
+                        + ", beyond what can be read");
+            }
         }
         try {
             return NpyHeader.read(new ByteArrayInputStream(bytes));

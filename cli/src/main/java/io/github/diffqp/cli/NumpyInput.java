@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Problems and gradients in NumPy's files (docs/DESIGN.md §6.6).
@@ -140,7 +141,7 @@ final class NumpyInput {
         }
         int count = n.length, size = n[0];
         double[] values = readGradient(file, count, size);
-        return java.util.stream.IntStream.range(0, count)
+        return IntStream.range(0, count)
                 .mapToObj(i -> Arrays.copyOfRange(values, i * size, (i + 1) * size)).toList();
     }
 

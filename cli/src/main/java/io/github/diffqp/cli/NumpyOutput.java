@@ -11,6 +11,7 @@ import org.openlca.npy.NpyIntArray;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,7 @@ final class NumpyOutput {
         List<JsonNode> leaves = new ArrayList<>();
         for (JsonNode part : parts) {
             int[] s = shape(part);
-            if (!java.util.Arrays.equals(s, partShape)) {
+            if (!Arrays.equals(s, partShape)) {
                 throw new IllegalArgumentException(name + ": solution entries differ in shape, "
                         + NumpyFiles.Array.shapeText(s) + " and " + NumpyFiles.Array.shapeText(partShape));
             }

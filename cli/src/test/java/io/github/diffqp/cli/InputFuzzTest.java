@@ -50,6 +50,7 @@ class InputFuzzTest {
     /** Far beyond what reading a file of a few kilobytes takes, even on a loaded machine. */
     private static final long PER_TRY_SECONDS = 20;
     private static final Path MAROS_MESZAROS = Path.of("../test/src/test/resources/maros-meszaros");
+    private static final Path FUZZ_SEEDS = Path.of("src/test/resources/fuzz");
     /** The QPS files small enough to mutate quickly (the larger ones add only more of the same lines). */
     private static final long SMALL_QPS_BYTES = 5_000;
 
@@ -70,8 +71,10 @@ class InputFuzzTest {
 
     @Test
     void jsonProblemsFiles() throws Exception {
+        // The examples, and small files of the less common forms (null data, empty pairs, per-problem G and h).
         List<Path> seeds = List.of(ExampleFilesTest.examples().resolve("small-batch.json"),
-                ExampleFilesTest.examples().resolve("mixed-shapes.json"));
+                ExampleFilesTest.examples().resolve("mixed-shapes.json"), FUZZ_SEEDS.resolve("one-problem.json"),
+                FUZZ_SEEDS.resolve("three-problems.json"), FUZZ_SEEDS.resolve("batched-constraints.json"));
         campaign("json problems", seeds, ".json", 1, List.of(JsonFormatException.class, InvalidProblemException.class),
                 ProblemSet::readProblems);
     }

@@ -14,6 +14,8 @@ import org.openlca.npy.Npz;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -73,7 +75,7 @@ class NpzInputTest {
     }
 
     private static double[] flat(JsonNode nested) {
-        List<Double> values = new java.util.ArrayList<>();
+        List<Double> values = new ArrayList<>();
         collect(nested, values);
         return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
@@ -143,10 +145,10 @@ class NpzInputTest {
             double[] fromFile = doubles(fromNpz, keys[k], shapes[k]);
             assertArrayEquals(flat(json.get(keys[k])), fromFile, 0, keys[k]);
         }
-        // An independent check of one: dℓ/dp = −(∂x*/∂p)ᵀ... is not closed-form here, but dℓ/dp of problem 2, whose
-        // solution (0, 0, 1) sits at a vertex fixed by its active constraints, is zero: x* does not move with p.
+        // An independent check: problem 2's solution (0, 0, 1) is a vertex fixed by its three active constraints
+        // (x₁ ≥ 0, x₂ ≥ 0, x₁ + x₂ + x₃ = 1), so x* does not move with p and dℓ/dp is zero.
         double[] dp = doubles(fromNpz, "dp", 3, 3);
-        assertArrayEquals(new double[] {0, 0, 0}, java.util.Arrays.copyOfRange(dp, 6, 9), 1e-9);
+        assertArrayEquals(new double[] {0, 0, 0}, Arrays.copyOfRange(dp, 6, 9), 1e-9);
     }
 
     @Test

@@ -23,6 +23,8 @@ import java.util.Map;
  *       {@link #readPerProblem(Path, int[])}. A single problem (a QPS file) also takes {@code {"dl_dx": [n]}}.</li>
  * </ul>
  *
+ * A name ending in {@code .npy} or {@code .npz} is read as NumPy instead ({@link NumpyInput}).
+ *
  * Faults throw {@link JsonFormatException} naming the path, e.g.
  * {@code $.dl_dx[2]: row has 4 entries, expected 3 (n = 3)}.
  */
@@ -35,6 +37,9 @@ public final class GradientFile {
 
     /** Reads the gradient of a batch of {@code batch} problems of {@code n} variables: B·n values, row-major. */
     public static double[] read(Path file, int batch, int n) throws IOException {
+        if (NumpyInput.isNumpy(file)) {
+            return NumpyInput.readGradient(file, batch, n);
+        }
         return fromTree(JsonFiles.readTree(file), batch, n);
     }
 
@@ -65,6 +70,9 @@ public final class GradientFile {
      * @return one array per problem, in order
      */
     public static List<double[]> readPerProblem(Path file, int[] n) throws IOException {
+        if (NumpyInput.isNumpy(file)) {
+            return NumpyInput.readGradientPerProblem(file, n);
+        }
         return fromTreePerProblem(JsonFiles.readTree(file), n);
     }
 

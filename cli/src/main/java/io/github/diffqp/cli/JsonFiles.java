@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.io.OutputStreamWriter;
@@ -84,18 +85,17 @@ final class JsonFiles {
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(8192);
-        while (true) {
-            CoderResult result = in.hasRemaining() ? decoder.decode(in, out, true) : decoder.flush(out);
+        CoderResult result;
+        do {
+            out.clear(); // the text is not kept: only the decoder's verdict matters
+            result = decoder.decode(in, out, true);
             if (result.isError()) {
                 throw notUtf8(bytes, in.position(), result.length());
             }
-            if (result.isUnderflow() && !in.hasRemaining()) {
-                if (decoder.flush(out).isUnderflow()) {
-                    return;
-                }
-            }
+        } while (result.isOverflow());
+        do {
             out.clear();
-        }
+        } while (decoder.flush(out).isOverflow());
     }
 
     private static JsonFormatException notUtf8(byte[] bytes, int at, int length) {
@@ -228,6 +228,11 @@ final class JsonFiles {
         }
     }
 
+    /** Something that writes a file's bytes; may fail part way. */
+    interface ByteContent {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Writes {@code tree} (see {@link JsonPrinter}) to {@code target} atomically. */
     static void writeAtomically(Path target, JsonNode tree) throws IOException {
         writeAtomically(target, out -> JsonPrinter.print(tree, out));
@@ -239,6 +244,15 @@ final class JsonFiles {
      * {@code target} is left as it was (absent or old), which is what "nothing is written" means.
      */
     static void writeAtomically(Path target, Content content) throws IOException {
+        writeBytesAtomically(target, stream -> {
+            Writer out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
+            content.writeTo(out);
+            out.flush();
+        });
+    }
+
+    /** {@link #writeAtomically(Path, Content)} for a binary file (an {@code .npz} solution). */
+    static void writeBytesAtomically(Path target, ByteContent content) throws IOException {
         Path absolute = throughLinks(target);
         Path dir = absolute.getParent();
         Path temp = null;
@@ -258,8 +272,7 @@ final class JsonFiles {
         }
         boolean done = false;
         try {
-            try (FileChannel ch = channel;
-                 Writer out = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8))) {
+            try (FileChannel ch = channel; OutputStream out = Channels.newOutputStream(ch)) {
                 content.writeTo(out);
                 out.flush();
                 ch.force(true); // the data must be on disk before the rename makes it visible

@@ -181,8 +181,11 @@ public final class ProblemFile {
         return node == null || node.isNull() ? null : node;
     }
 
-    /** Hands the data to the validating builder; semantic faults surface as InvalidProblemException. */
-    private static QpBatch build(Datum[] d) {
+    /**
+     * Hands the data (in {@link #KEYS} order, null where absent) to the validating builder; semantic faults
+     * surface as InvalidProblemException. Also the last step of reading an {@code .npz} ({@link NumpyInput}).
+     */
+    static QpBatch build(Datum[] d) {
         Datum Q = d[0], p = d[1], G = d[2], h = d[3], A = d[4], b = d[5];
         int droppedBatch = 0;
         // A pair with zero rows is the same problem as an absent pair, and QpBatch promises null G,h when m = 0.

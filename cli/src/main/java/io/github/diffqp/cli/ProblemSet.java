@@ -37,11 +37,13 @@ final class ProblemSet {
 
     /**
      * Reads a problems file, choosing the reader by the file name's extension: {@code .qps} (any case) is
-     * one QPS problem ({@link QpsReader}), anything else JSON. Every format ends up as a batch or a list
+     * one QPS problem ({@link QpsReader}), {@code .npz} a batch of NumPy arrays ({@link NumpyInput}),
+     * anything else JSON. Every format ends up as a batch or a list
      * of problems, so the rest of the command does not care which it was.
      *
      * @throws JsonFormatException                                  a malformed JSON file, with the path of the fault
      * @throws io.github.diffqp.solver.qps.QpsFormatException       a malformed QPS file, with its line
+     * @throws NpzFormatException                                   a malformed NumPy file, naming the array
      * @throws io.github.diffqp.solver.InvalidProblemException      well-formed data that make no valid problem
      */
     static ProblemSet readProblems(Path file) throws IOException {
@@ -50,6 +52,9 @@ final class ProblemSet {
             // One problem per file (Maros–Meszaros and other QPS sets), as a list of one so that its
             // objective constant reaches the solution file as objective_with_constant.
             return ofProblems(List.of(QpsReader.read(file).problem()));
+        }
+        if (NumpyInput.isNumpy(file)) {
+            return ofBatch(NumpyInput.readProblems(file)); // an .npz is one batch; an .npy is refused there
         }
         // Anything else is JSON, whatever its extension: the JSON reader's faults name their place precisely.
         return fromJson(ProblemFile.read(file));

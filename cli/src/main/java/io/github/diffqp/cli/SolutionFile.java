@@ -246,10 +246,15 @@ public final class SolutionFile {
 
     /**
      * Writes the file atomically: to a temporary file in the same directory, then renamed into place,
-     * so that when anything fails no file (and no partial file) is left at {@code file}.
+     * so that when anything fails no file (and no partial file) is left at {@code file}. A name ending in
+     * {@code .npz} is written as NumPy arrays ({@link NumpyOutput}), anything else as JSON.
      */
     public void write(Path file) throws IOException {
         JsonNode tree = toTree(); // fails on an unset entry before anything touches the disk
+        if (NumpyOutput.handles(file)) {
+            NumpyOutput.write(tree, file);
+            return;
+        }
         JsonFiles.writeAtomically(file, tree);
     }
 

@@ -58,16 +58,18 @@ final class SolveCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--in", required = true, paramLabel = "FILE",
-            description = "problems file (JSON: a batch object, or an array of single problems)")
+            description = "problems file: JSON (a batch object, or an array of single problems), .qps (one problem) "
+                    + "or .npz (NumPy arrays Q p G h A b)")
     Path in;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
-            description = "solution file to write (replaced atomically, only when everything succeeded)")
+            description = "solution file to write (replaced atomically, only when everything succeeded); "
+                    + "a name ending in .npz is written as NumPy arrays")
     Path out;
 
     @Option(names = "--grad", paramLabel = "FILE",
             description = "gradient file {\"dl_dx\": [B][n]} (for an array of problems: one [n] per problem); "
-                    + "adds dQ dp dG dh dA db, each shaped like its input")
+                    + "or an .npy/.npz array dl_dx (B, n); adds dQ dp dG dh dA db, each shaped like its input")
     Path grad;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
@@ -97,6 +99,9 @@ final class SolveCommand implements Callable<Integer> {
         options = options.withBackend(provider.name());
 
         ProblemSet problems = read("problems file", in, () -> ProblemSet.readProblems(in));
+        if (!problems.isBatch()) {
+            NumpyOutput.requireOneShape(out, problems.problems());
+        }
         SolveJob.Result result;
         if (problems.isBatch()) {
             QpBatch batch = problems.batch();

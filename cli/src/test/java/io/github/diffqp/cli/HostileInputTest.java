@@ -140,6 +140,10 @@ class HostileInputTest {
         Path bom = Files.write(dir.resolve("bom.json"), concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
                 "{\"Q\": [[1]], \"p\": [1]}".getBytes(StandardCharsets.UTF_8)));
         assertEquals(ExitCodes.OK, solve(bom).code());
+        Files.delete(dir.resolve("solution.json"));
+        // Zero bytes pass the UTF-8 check (the fuzz suite once found it throwing there) and are "empty".
+        assertRefused(solve(Files.write(dir.resolve("zero.json"), new byte[0])), ExitCodes.USAGE,
+                "zero.json: $: the file is empty");
     }
 
     // ---- files and options

@@ -37,20 +37,37 @@ public final class InferClient {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /**
-     * An answer: its HTTP status and body (JSON, or the metrics' text).
-     *
-     * @param status the HTTP status
-     * @param text   the body
-     */
-    public record Answer(int status, String text) {
+    /** An answer: its HTTP status and body (JSON, or the metrics' text), the JSON parsed once when first asked for. */
+    public static final class Answer {
+        private final int status;
+        private final String text;
+        private JsonNode json;
+
+        public Answer(int status, String text) {
+            this.status = status;
+            this.text = text;
+        }
+
+        /** The HTTP status. */
+        public int status() {
+            return status;
+        }
+
+        /** The body. */
+        public String text() {
+            return text;
+        }
+
         /** The body as JSON. */
-        public JsonNode json() {
-            try {
-                return InferRequest.MAPPER.readTree(text);
-            } catch (IOException e) {
-                throw new IllegalStateException("not JSON (status " + status + "): " + text, e);
+        public synchronized JsonNode json() {
+            if (json == null) {
+                try {
+                    json = InferRequest.MAPPER.readTree(text);
+                } catch (IOException e) {
+                    throw new IllegalStateException("not JSON (status " + status + "): " + text, e);
+                }
             }
+            return json;
         }
 
         /** The data of the output tensor {@code name}, as numbers; null when the answer has no such output. */

@@ -174,7 +174,7 @@ record InferRequest(String id, Map<String, Tensor> inputs, Set<String> outputs, 
         List<JsonNode> leaves = new ArrayList<>();
         flatten(dataNode, leaves, where);
         if (leaves.size() != count) {
-            throw RequestException.badRequest(where + ": shape " + shapeNode + " needs " + count + " values, data has "
+            throw RequestException.badRequest(where + ": shape " + describe(shape) + " needs " + count + " values, data has "
                     + leaves.size());
         }
         double[] data = new double[leaves.size()];
@@ -182,6 +182,15 @@ record InferRequest(String id, Map<String, Tensor> inputs, Set<String> outputs, 
             data[k] = leaves.get(k).doubleValue();
         }
         return new Tensor(name, shape, data);
+    }
+
+    /** A shape as the error messages write it: {@code [2, 3]}. */
+    static String describe(int[] shape) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int a = 0; a < shape.length; a++) {
+            sb.append(a > 0 ? ", " : "").append(shape[a]);
+        }
+        return sb.append(']').toString();
     }
 
     private static void flatten(JsonNode array, List<JsonNode> into, String where) {

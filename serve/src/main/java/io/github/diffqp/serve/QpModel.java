@@ -263,11 +263,7 @@ enum QpModel {
     }
 
     private static String shape(int[] s) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int a = 0; a < s.length; a++) {
-            sb.append(a > 0 ? ", " : "").append(s[a]);
-        }
-        return sb.append(']').toString();
+        return InferRequest.describe(s);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

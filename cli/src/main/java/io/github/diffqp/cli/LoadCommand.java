@@ -205,9 +205,12 @@ final class LoadCommand implements Callable<Integer> {
         w.printf(row, "answers", answers);
         double problems = InferClient.metric(after, "diffqp_batch_size_sum") - InferClient.metric(before, "diffqp_batch_size_sum");
         double batches = InferClient.metric(after, "diffqp_batch_size_count") - InferClient.metric(before, "diffqp_batch_size_count");
+        double computing = InferClient.metric(after, "diffqp_compute_seconds_sum")
+                - InferClient.metric(before, "diffqp_compute_seconds_sum");
         w.printf(row, "batches", batches > 0
-                ? String.format(Locale.ROOT, "%.0f solved, %.1f problems a batch on average (the server's diffqp_batch_size)",
-                batches, problems / batches)
+                ? String.format(Locale.ROOT, "%.0f solved, %.1f problems a batch on average, %s solving each "
+                + "(the server's diffqp_batch_size, diffqp_compute_seconds)", batches, problems / batches,
+                RunSummary.duration((long) (computing / batches * 1e9)))
                 : "unknown (the server has no diffqp_batch_size metric)");
         w.flush();
     }

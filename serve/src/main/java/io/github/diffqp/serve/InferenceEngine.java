@@ -12,10 +12,12 @@ import io.github.diffqp.solver.Status;
 import io.github.diffqp.solver.backend.Backends;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +52,7 @@ final class InferenceEngine implements AutoCloseable {
     private final ServerMetrics metrics;
     private final BiFunction<QpBatch, SolverOptions, QpSolution> solver;
     private final AtomicInteger pending = new AtomicInteger();
-    private final Map<Settings, MicroBatcher> batchers = new java.util.HashMap<>();
+    private final Map<Settings, MicroBatcher> batchers = new HashMap<>();
     private final ExecutorService gradientSolvers;
     private boolean closed; // guarded by this
 
@@ -125,6 +127,8 @@ final class InferenceEngine implements AutoCloseable {
         }
         long accepted = System.nanoTime();
         List<CompletableFuture<QpSolution>> futures = new ArrayList<>(B);
+        // Completed after each problem's place is released, so that the answer never overtakes the release.
+        List<CompletableFuture<QpSolution>> released = new ArrayList<>(B);
         for (int i = 0; i < B; i++) {
             Optional<CompletableFuture<QpSolution>> f;
             try {
@@ -139,18 +143,18 @@ final class InferenceEngine implements AutoCloseable {
                 throw RequestException.unavailable("the queue is full; retry later");
             }
             CompletableFuture<QpSolution> future = f.get();
-            future.whenComplete((solution, failure) -> {
+            released.add(future.whenComplete((solution, failure) -> {
                 release(1);
                 if (solution != null) {
                     Long start = BATCH_START.get();
                     // Absent only when the batch finished before this callback was attached: then it ran here.
                     metrics.queued((start != null ? start : System.nanoTime()) - accepted);
                 }
-            });
+            }));
             futures.add(future);
         }
         try {
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+            CompletableFuture.allOf(released.toArray(CompletableFuture[]::new))
                     .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             futures.forEach(each -> each.cancel(false));
@@ -158,7 +162,9 @@ final class InferenceEngine implements AutoCloseable {
                     + " were solved; raise timeout_ms or retry later");
         } catch (ExecutionException e) {
             futures.forEach(each -> each.cancel(false));
-            throw failed(e.getCause());
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause()
+                    : e.getCause();
+            throw failed(cause);
         } catch (InterruptedException e) {
             futures.forEach(each -> each.cancel(false));
             Thread.currentThread().interrupt();

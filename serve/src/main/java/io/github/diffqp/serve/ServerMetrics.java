@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -91,7 +93,7 @@ final class ServerMetrics {
 
     /** 1, 2, 4, ... and {@code max} itself. */
     private static double[] powersOfTwoUpTo(int max) {
-        java.util.List<Double> bounds = new java.util.ArrayList<>();
+        List<Double> bounds = new ArrayList<>();
         for (long b = 1; b < max; b *= 2) {
             bounds.add((double) b);
         }

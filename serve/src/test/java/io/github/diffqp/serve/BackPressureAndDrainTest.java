@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -98,6 +99,27 @@ class BackPressureAndDrainTest {
         assertEquals(0, metric("diffqp_queue_depth"), "the timed-out problems were released");
         assertEquals(1, metric("diffqp_requests_total", "code=\"504\""));
         assertEquals(1, metric("diffqp_problems_total"), "only the answered request's problem is counted");
+    }
+
+    /** qp-grad runs on its own pool, not through the held solver: a timeout there frees the places too. */
+    @Test
+    void aQpGradRequestPastItsTimeoutIs504AndFreesItsPlaces() throws Exception {
+        start(64);
+        QpBatch batch = Problems.batch(Problems.feasible(4, 40, 40, 5, 3));
+        double[] dlDx = new double[4 * 40];
+        Arrays.fill(dlDx, 1);
+        InferClient.Answer late = client.infer("qp-grad", InferClient.request("g", batch, dlDx, Map.of("timeout_ms", 1)));
+        assertEquals(504, late.status(), late.text());
+        assertEquals("timed out before its 4 problems were solved and differentiated; raise timeout_ms or retry later",
+                late.error());
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (metric("diffqp_queue_depth") > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, metric("diffqp_queue_depth"), "released once, whether the task had begun or not");
+        InferClient.Answer again = client.infer("qp-grad", InferClient.request("g2", batch, dlDx, Map.of()));
+        assertEquals(200, again.status(), again.text());
+        assertEquals(0, metric("diffqp_queue_depth"));
     }
 
     @Test

@@ -5,9 +5,12 @@ import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpProblem;
 import io.github.diffqp.solver.QpSolution;
+import io.github.diffqp.solver.Status;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +48,7 @@ final class Problems {
 
     /** A batch whose Q and G are shared and p, h per problem. */
     static QpBatch sharedBatch(QpProblem template, int B, long seed) {
-        java.util.Random rnd = new java.util.Random(seed);
+        Random rnd = new Random(seed);
         int n = template.n(), m = template.m();
         double[] p = new double[B * n], h = new double[B * m];
         for (int i = 0; i < B; i++) {
@@ -66,7 +69,7 @@ final class Problems {
         assertEquals(expected.status(j).label(), answer.output("status").get("data").get(i).asText(), what + ": status");
         // Iteration counts may differ by one or two with the company a problem keeps in its batch; answers may not.
         assertTrue(answer.output("iterations").get("data").get(i).isInt(), what + ": iterations");
-        if (expected.status(j) != io.github.diffqp.solver.Status.SOLVED) {
+        if (expected.status(j) != Status.SOLVED) {
             return;
         }
         int n = expected.n(), m = expected.m(), q = expected.q();
@@ -78,7 +81,7 @@ final class Problems {
     }
 
     static double[] slice(double[] v, int i, int length) {
-        return java.util.Arrays.copyOfRange(v, i * length, (i + 1) * length);
+        return Arrays.copyOfRange(v, i * length, (i + 1) * length);
     }
 
     static void assertClose(double[] expected, double[] actual, double relative, String what) {

@@ -459,8 +459,11 @@ public final class MicroBatcher implements AutoCloseable {
             return this;
         }
 
-        /** Replaces the solver, for tests that need a batch to fail. */
-        Builder solver(Function<QpBatch, QpSolution> value) {
+        /**
+         * Replaces the solver: a wrapper around {@link QpSolver#solve(QpBatch, SolverOptions)} with the options
+         * given here that observes each batch (a server's metrics), or, in tests, one that makes a batch fail.
+         */
+        public Builder solver(Function<QpBatch, QpSolution> value) {
             this.solver = value;
             return this;
         }

@@ -43,6 +43,8 @@ public final class Main implements Callable<Integer> {
                 new SolveCommand(),
                 new SudokuCommand(),
                 new BenchCommand(),
+                new ServeCommand(),
+                new LoadCommand(),
                 new CommandLine.HelpCommand());
     }
 

@@ -32,7 +32,7 @@ class MainTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"info", "solve", "sudoku", "bench"}) {
+        for (String command : new String[] {"info", "solve", "sudoku", "bench", "serve", "load"}) {
             // A stray % in a description makes picocli warn on the process's stderr and print it raw.
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
             PrintStream original = System.err;

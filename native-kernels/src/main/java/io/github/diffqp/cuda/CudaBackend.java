@@ -228,31 +228,30 @@ final class CudaBackend implements Backend {
     @Override
     public void requireMemory(long backendBytes, long hostBytes, String what) {
         BackendCapacityException.requireHeap(hostBytes, what + " (its host side)");
-        long free = dev.freeBytes();
-        long reserve = reserve();
-        if (backendBytes + reserve > free) {
-            throw new BackendCapacityException(String.format(Locale.ROOT,
-                    "batch too large for the GPU: %s needs about %,d bytes of device memory, %,d bytes free on %s "
-                            + "(%,d kept in reserve); use smaller batches or the cpu backend",
-                    what, backendBytes, free, dev.describe(), reserve));
-        }
+        requireDeviceFree(backendBytes, what + " needs about");
     }
 
-    /** Device memory left for cuBLAS/cuSOLVER workspaces and the driver. */
-    private long reserve() {
-        return Math.max(MIN_RESERVE, dev.totalBytes() / 128);
+    /**
+     * Refuses {@code bytes} more of device memory that would not fit beside a reserve for cuBLAS/cuSOLVER
+     * workspaces and the driver.
+     *
+     * @return the free bytes seen
+     */
+    private long requireDeviceFree(long bytes, String whatNeeds) {
+        long free = dev.freeBytes();
+        long reserve = Math.max(MIN_RESERVE, dev.totalBytes() / 128);
+        if (bytes + reserve > free) {
+            throw new BackendCapacityException(String.format(Locale.ROOT,
+                    "batch too large for the GPU: %s %,d bytes, %,d bytes free on %s (%,d kept in reserve; "
+                            + "this batch of %d already holds %,d bytes); use smaller batches or the cpu backend",
+                    whatNeeds, bytes, free, dev.describe(), reserve, batch, bytesHeld));
+        }
+        return free;
     }
 
     private long allocate(long bytes, String what) {
         long size = Math.max(bytes, 8);
-        long free = dev.freeBytes();
-        long reserve = reserve();
-        if (size + reserve > free) {
-            throw new BackendCapacityException(String.format(Locale.ROOT,
-                    "batch too large for the GPU: %s needs %,d bytes, %,d bytes free on %s (%,d kept in reserve; "
-                            + "this batch of %d already holds %,d bytes); use smaller batches or the cpu backend",
-                    what, size, free, dev.describe(), reserve, batch, bytesHeld));
-        }
+        long free = requireDeviceFree(size, what + " needs");
         long address;
         try {
             address = dev.malloc(size);

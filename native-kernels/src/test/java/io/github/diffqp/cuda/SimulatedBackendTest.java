@@ -39,6 +39,20 @@ class SimulatedBackendTest extends BackendContract {
     }
 
     @Test
+    void aSolveWhoseEstimateExceedsTheDeviceIsRefusedBeforeAnyAllocation() {
+        SimulatedDevice small = new SimulatedDevice(256L << 20);
+        CudaBackend be = new CudaBackend(small, 1000, "cuda-sim", () -> { });
+        int before = small.allocations();
+        BackendCapacityException e = assertThrows(BackendCapacityException.class,
+                () -> be.requireMemory(300L << 20, 1024, "the solve of 1000 problems"));
+        assertTrue(e.getMessage().startsWith("batch too large for the GPU: the solve of 1000 problems needs about "
+                + "314,572,800 bytes"), e.getMessage());
+        assertEquals(before, small.allocations(), "nothing allocated");
+        be.requireMemory(1L << 20, 1024, "a small solve"); // fits
+        be.close();
+    }
+
+    @Test
     void aBatchTooLargeForTheDeviceIsRefusedWithBytesNeededAndFree() {
         SimulatedDevice small = new SimulatedDevice(256L << 20);
         CudaBackend be = new CudaBackend(small, 1000, "cuda-sim", () -> { });

@@ -62,12 +62,22 @@ public final class DiffQpJob implements Callable<Integer> {
     Integer partitions;
 
     public static void main(String[] args) {
-        CommandLine command = new CommandLine(new DiffQpJob()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine command = new CommandLine(new DiffQpJob()).setCaseInsensitiveEnumValuesAllowed(true)
+                // Bad input (a shared-data file, a setting, a column type) is one line, as in the CLI.
+                .setExecutionExceptionHandler((e, line, parsed) -> {
+                    if (!(e instanceof IllegalArgumentException)) {
+                        throw e;
+                    }
+                    line.getErr().println("diffqp-spark: " + e.getMessage());
+                    return 2;
+                });
         System.exit(command.execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        settings(); // bad settings or shared data are refused before Spark starts
+        shared();
         SparkSession spark = SparkSession.builder().appName("diffqp").getOrCreate();
         try {
             run(spark);
@@ -77,11 +87,18 @@ public final class DiffQpJob implements Callable<Integer> {
         return 0;
     }
 
+    private SolveSettings settings() {
+        return SolveSettings.defaults().withBackend(backend).withTolerance(tolerance).withMaxIterations(maxIterations);
+    }
+
+    private SharedData shared() throws java.io.IOException {
+        return sharedFile == null ? SharedData.none() : SharedData.fromJson(Files.readString(sharedFile));
+    }
+
     /** Reads, solves and writes with {@code spark}; checks the arguments before any work. */
     void run(SparkSession spark) throws java.io.IOException {
-        SolveSettings settings = SolveSettings.defaults().withBackend(backend).withTolerance(tolerance)
-                .withMaxIterations(maxIterations);
-        SharedData shared = sharedFile == null ? SharedData.none() : SharedData.fromJson(Files.readString(sharedFile));
+        SolveSettings settings = settings();
+        SharedData shared = shared();
         Format from = inFormat != null ? inFormat : Format.of(in);
         Format to = outFormat != null ? outFormat : Format.of(out);
         if (from == Format.PARQUET) {

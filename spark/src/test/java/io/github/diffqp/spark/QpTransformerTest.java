@@ -2,6 +2,8 @@ package io.github.diffqp.spark;
 
 import io.github.diffqp.solver.QpProblem;
 import io.github.diffqp.solver.QpSolver;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
@@ -31,9 +33,9 @@ class QpTransformerTest {
         Dataset<Row> table = new SparkQpSolverTest().table(rows, SparkQpSolverTest.schema("id", "Q", "p", "G", "h",
                 "A", "b"), 2);
         QpTransformer stage = new QpTransformer().setBackend("cpu").setMaxIterations(60);
-        PipelineStage asStage = stage; // what a Pipeline's setStages takes
+        PipelineModel model = new Pipeline().setStages(new PipelineStage[] {stage}).fit(table);
 
-        Dataset<Row> out = ((QpTransformer) asStage).transform(table);
+        Dataset<Row> out = model.transform(table);
 
         assertEquals(stage.transformSchema(table.schema()), out.schema());
         List<Row> answers = out.collectAsList();

@@ -6,8 +6,8 @@ import org.apache.spark.sql.SparkSession;
  * One local Spark session for every test class of the module (starting one takes seconds): two worker
  * threads, as the issue's tests ask, and no UI. It ends with the test JVM.
  *
- * <p>Spark's generated code is turned off: compiling it (Janino, for every new plan and row encoder) took
- * most of the tests' time on a 2-core machine, for tables of a few thousand rows. The interpreted
+ * <p>Spark's generated code is turned off: compiling it (Janino, for every new plan and row encoder) showed
+ * up on the tests' main thread on a 2-core machine, for tables of a few thousand rows. The interpreted
  * projections it falls back on read and write the same rows.
  */
 final class LocalSpark {

@@ -33,8 +33,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reading JSON into trees with faults reported by path, and writing files atomically. */
-final class JsonFiles {
+/**
+ * Reading JSON into trees with faults reported by path, and writing files atomically. Public for
+ * {@link #parseTree}, which the spark module's JSON Lines job reads each line with, so that a line is held
+ * to the same rules and faults read the same as in a problems file.
+ */
+public final class JsonFiles {
     /**
      * Strict reading: a repeated key or text after the document is a fault, not something to resolve
      * silently (which copy of "p" did the user mean?). NaN and Infinity tokens stay refused (Jackson's
@@ -64,7 +68,7 @@ final class JsonFiles {
     }
 
     /** Parses text into a tree; invalid JSON becomes a {@link JsonFormatException} with path, line and column. */
-    static JsonNode parseTree(String json) {
+    public static JsonNode parseTree(String json) {
         try {
             return checked(MAPPER.createParser(json));
         } catch (IOException e) {

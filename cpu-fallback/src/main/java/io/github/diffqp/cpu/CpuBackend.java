@@ -34,6 +34,15 @@ final class CpuBackend implements Backend {
     private boolean[] active;
     private final ArrayList<ProblemOp> pending = new ArrayList<>();
     private final ArrayList<boolean[]> pendingMasks = new ArrayList<>();
+    /** Flops (roughly) per problem of what is recorded: decides whether running it is worth a fork–join. */
+    private double pendingWork;
+    /**
+     * Below this many flops for the whole batch, recorded work runs on the calling thread: handing it to the
+     * common pool costs more (a few µs per fork–join on an idle machine, far more on a loaded one) than it
+     * saves. An element-wise operation on small problems stays below; a product or factorization of a batch
+     * of them does not.
+     */
+    private static final double PARALLEL_WORK = 50_000;
 
     CpuBackend(int batch) {
         if (batch < 1) {
@@ -210,7 +219,7 @@ final class CpuBackend implements Backend {
      * Records {@code op} for the active problems. An output that every problem shares is written by each in
      * turn: then what was recorded runs first and {@code op} runs now, over the active problems in order.
      */
-    private void perProblem(ProblemOp op, boolean sharedOutput) {
+    private void perProblem(ProblemOp op, double work, boolean sharedOutput) {
         if (sharedOutput) {
             flush();
             for (int i = 0; i < batch; i++) {
@@ -222,11 +231,12 @@ final class CpuBackend implements Backend {
         }
         pending.add(op);
         pendingMasks.add(active);
+        pendingWork += work;
     }
 
     /** Records {@code op}, whose results the host reads on return, and runs everything recorded. */
-    private void perProblemNow(ProblemOp op) {
-        perProblem(op, false);
+    private void perProblemNow(ProblemOp op, double work) {
+        perProblem(op, work, false);
         flush();
     }
 
@@ -239,8 +249,12 @@ final class CpuBackend implements Backend {
         boolean[][] masks = pendingMasks.toArray(new boolean[0][]);
         pending.clear();
         pendingMasks.clear();
-        if (batch == 1) {
-            runRecorded(ops, masks, 0);
+        boolean parallel = batch > 1 && pendingWork * batch >= PARALLEL_WORK;
+        pendingWork = 0;
+        if (!parallel) {
+            for (int i = 0; i < batch; i++) {
+                runRecorded(ops, masks, i);
+            }
         } else {
             IntStream.range(0, batch).parallel().forEach(i -> runRecorded(ops, masks, i));
         }
@@ -273,7 +287,7 @@ final class CpuBackend implements Backend {
             } else {
                 DenseKernels.multiply(m, rows, cols, xv, alpha, beta, yv);
             }
-        }, ys.isShared());
+        }, diagonal ? rows : (double) rows * cols, ys.isShared());
     }
 
     @Override
@@ -299,7 +313,7 @@ final class CpuBackend implements Backend {
             }
             DenseKernels.addWeightedGram(kd, gd, wv, g.rows, n);
             DenseKernels.mirrorLower(kd, n);
-        }, k.isShared());
+        }, g == null || diagonal ? (double) n * n : (double) g.rows * n * n, k.isShared());
     }
 
     @Override
@@ -323,7 +337,7 @@ final class CpuBackend implements Backend {
                 }
             }
             DenseKernels.gramOfRows(zd, q, n, s.of(i).data);
-        }, s.isShared() || z.isShared());
+        }, (double) q * n * (n + q), s.isShared() || z.isShared());
     }
 
     @Override
@@ -340,7 +354,7 @@ final class CpuBackend implements Backend {
                     od[or + c] += a * vv[c];
                 }
             }
-        }, o.isShared());
+        }, (double) rows * cols, o.isShared());
     }
 
     // ---- factorization
@@ -355,7 +369,7 @@ final class CpuBackend implements Backend {
                 best = Math.max(best, d[r * a.cols + r]);
             }
             out[i] = best;
-        });
+        }, a.rows);
     }
 
     @Override
@@ -367,7 +381,7 @@ final class CpuBackend implements Backend {
             for (int r = 0; r < a.rows; r++) {
                 d[r * a.cols + r] += s[i];
             }
-        }, a.isShared());
+        }, a.rows, a.isShared());
     }
 
     @Override
@@ -379,7 +393,7 @@ final class CpuBackend implements Backend {
             double[] d = a.of(i).data;
             boolean good = diagonal ? diagonalCholesky(d, n) : DenseKernels.choleskyLower(d, n);
             ok[i] = good;
-        });
+        }, diagonal ? n : (double) n * n * n / 3);
     }
 
     private static boolean diagonalCholesky(double[] d, int n) {
@@ -410,7 +424,7 @@ final class CpuBackend implements Backend {
             }
             DenseKernels.forwardSubstitute(ld, n, x, 0);
             DenseKernels.backSubstituteTransposed(ld, n, x);
-        }, bs.isShared());
+        }, diagonal ? n : 2.0 * n * n, bs.isShared());
     }
 
     // ---- element-wise
@@ -418,13 +432,13 @@ final class CpuBackend implements Backend {
     @Override
     public void copy(BatchVector source, BatchVector target) {
         Vec s = (Vec) source, t = (Vec) target;
-        perProblem(i -> System.arraycopy(s.of(i), 0, t.of(i), 0, t.length), t.isShared());
+        perProblem(i -> System.arraycopy(s.of(i), 0, t.of(i), 0, t.length), t.length, t.isShared());
     }
 
     @Override
     public void fill(BatchVector v, double value) {
         Vec a = (Vec) v;
-        perProblem(i -> Arrays.fill(a.of(i), value), a.isShared());
+        perProblem(i -> Arrays.fill(a.of(i), value), a.length, a.isShared());
     }
 
     @Override
@@ -435,7 +449,7 @@ final class CpuBackend implements Backend {
             for (int k = 0; k < ys.length; k++) {
                 yv[k] = a * xv[k] + b * yv[k];
             }
-        }, ys.isShared());
+        }, ys.length, ys.isShared());
     }
 
     @Override
@@ -448,7 +462,7 @@ final class CpuBackend implements Backend {
             for (int k = 0; k < ys.length; k++) {
                 yv[k] += ai * xv[k];
             }
-        }, ys.isShared());
+        }, ys.length, ys.isShared());
     }
 
     @Override
@@ -461,7 +475,7 @@ final class CpuBackend implements Backend {
             for (int k = 0; k < ys.length; k++) {
                 yv[k] += ci;
             }
-        }, ys.isShared());
+        }, ys.length, ys.isShared());
     }
 
     @Override
@@ -472,7 +486,7 @@ final class CpuBackend implements Backend {
             for (int k = 0; k < os.length; k++) {
                 ov[k] = av[k] * bv[k];
             }
-        }, os.isShared());
+        }, os.length, os.isShared());
     }
 
     @Override
@@ -483,7 +497,7 @@ final class CpuBackend implements Backend {
             for (int k = 0; k < os.length; k++) {
                 ov[k] = av[k] / bv[k];
             }
-        }, os.isShared());
+        }, os.length, os.isShared());
     }
 
     // ---- reductions
@@ -498,7 +512,7 @@ final class CpuBackend implements Backend {
                 s += av[k] * bv[k];
             }
             out[i] = s;
-        });
+        }, as.length);
     }
 
     @Override
@@ -513,7 +527,7 @@ final class CpuBackend implements Backend {
                 s = e > s || e != e ? e : s;
             }
             out[i] = s;
-        });
+        }, as.length);
     }
 
     @Override
@@ -526,7 +540,7 @@ final class CpuBackend implements Backend {
                 s = Math.min(s, av[k]);
             }
             out[i] = s;
-        });
+        }, as.length);
     }
 
     @Override
@@ -541,7 +555,7 @@ final class CpuBackend implements Backend {
                 }
             }
             out[i] = step;
-        });
+        }, vs.length);
     }
 
     @Override
@@ -549,5 +563,6 @@ final class CpuBackend implements Backend {
         // Host memory only: the garbage collector reclaims it. What was recorded and never needed is dropped.
         pending.clear();
         pendingMasks.clear();
+        pendingWork = 0;
     }
 }

@@ -2,7 +2,7 @@
 """Run DiffQP's peers outside the JVM on the very problems DiffQP solved, and compare.
 
     java -jar cli/target/diffqp.jar bench --quick --export /tmp/diffqp-cases
-    python3 benchmarks/peers/run_peers.py /tmp/diffqp-cases [--peers qpth,qpax,cvxpylayers] [--device cuda]
+    python3 benchmarks/peers/run_peers.py /tmp/diffqp-cases [--peers qpth,qpax,cvxpylayers] [--device cuda] [--threads N]
 
 The export directory holds, per case NAME, NAME.problems.json (DiffQP's problems-file format: each datum
 batched [B][...] or shared without the batch axis), NAME.dl_dx.json ({"dl_dx": [B][n]}, the fixed loss
@@ -56,6 +56,9 @@ def parse_args(argv):
     ap.add_argument("--cases", default=None, help="comma-separated case names to run (default: all)")
     ap.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
                     help="PyTorch device for qpth and cvxpylayers (default: %(default)s)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="CPU threads for PyTorch (torch.set_num_threads: qpth, cvxpylayers); give the thread "
+                         "count DiffQP ran with (default: PyTorch's own, which may be 1). JAX is not set")
     ap.add_argument("--warmup", type=int, default=2, help="warm-up runs (default: %(default)s)")
     ap.add_argument("--repeats", type=int, default=5, help="timed runs, median taken (default: %(default)s)")
     ap.add_argument("--max-seconds", type=float, default=20.0,
@@ -73,6 +76,8 @@ def parse_args(argv):
         ap.error("unknown peer(s) %s; known: %s" % (", ".join(unknown), ", ".join(PEERS)))
     if args.repeats < 1 or args.warmup < 0:
         ap.error("--repeats must be at least 1 and --warmup at least 0")
+    if args.threads is not None and args.threads < 1:
+        ap.error("--threads must be at least 1")
     return args
 
 
@@ -479,6 +484,11 @@ def main(argv=None):
     if not runnable:
         print("nothing to run: none of %s is installed" % ", ".join(args.peers))
         return 0
+    if any(p in ("qpth", "cvxpylayers") for p in runnable):
+        import torch
+        if args.threads is not None:
+            torch.set_num_threads(args.threads)
+        print("threads     PyTorch %d%s" % (torch.get_num_threads(), "" if args.threads else " (its default)"))
     print("note        qpth averages a shared datum's gradient over the batch (.mean(0)); DiffQP sums. "
           "qpth's shared gradients are multiplied by B before comparing.")
     rows = []

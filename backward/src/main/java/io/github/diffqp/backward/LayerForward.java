@@ -41,6 +41,13 @@ public final class LayerForward implements AutoCloseable {
     private final int B, n, m, q;
     private final boolean[] usable;
     private final double[] ones, minusOnes;
+    /**
+     * Work vectors of {@link #backward} and {@link #jvp}: the KKT system's right-hand side (rx, ru, ry) and
+     * solution (dx, du, dy); ru, du are null when m = 0, ry, dy when q = 0. Made by the first call and reused
+     * by the later ones (training calls backward once per forward, a Jacobian column by column calls jvp
+     * n times), each call zeroing them first.
+     */
+    private BatchVector rx, ru, ry, dx, du, dy;
 
     LayerForward(SolvedBatch solved) {
         this.solved = solved;
@@ -90,14 +97,11 @@ public final class LayerForward implements AutoCloseable {
             }
         }
         be.setActive(usable);
-        BatchVector r1 = be.vector(n, false);
-        be.write(dlDx, r1);
-        be.axpby(0, r1, -1, r1);
-        BatchVector r2 = q > 0 ? be.vector(q, false) : null;
-        BatchVector dx = be.vector(n, false);
-        BatchVector dnu = q > 0 ? be.vector(q, false) : null;
-        BatchVector u = m > 0 ? be.vector(m, false) : null;
-        solved.solveKkt(r1, null, r2, dx, u, dnu, usable);
+        clearWork();
+        be.write(dlDx, rx);
+        be.axpby(0, rx, -1, rx);
+        solved.solveKkt(rx, null, ry, dx, du, dy, usable);
+        BatchVector u = du, dnu = dy;
         Map<Parameter, Datum> out = new EnumMap<>(Parameter.class);
         BatchVector x = solved.x();
         if (wanted.contains(Parameter.Q)) {
@@ -143,7 +147,8 @@ public final class LayerForward implements AutoCloseable {
             requireShapedLike(p, directions[p.ordinal()]);
         }
         be.setActive(usable);
-        BatchVector r1 = be.vector(n, false);
+        clearWork();
+        BatchVector r1 = rx;
         BatchVector x = solved.x();
         if (dQ != null) {
             be.multiply(be.matrix(dQ), false, x, -1, 1, r1);
@@ -153,7 +158,7 @@ public final class LayerForward implements AutoCloseable {
         }
         BatchVector ru = null;
         if (m > 0 && (dG != null || dh != null)) {
-            ru = be.vector(m, false);
+            ru = this.ru;
             if (dG != null) {
                 BatchMatrix g = be.matrix(dG);
                 be.multiply(g, true, solved.lambda(), -1, 1, r1);
@@ -163,7 +168,7 @@ public final class LayerForward implements AutoCloseable {
                 be.axpby(1, be.vector(dh), 1, ru);
             }
         }
-        BatchVector r2 = q > 0 ? be.vector(q, false) : null;
+        BatchVector r2 = ry;
         if (q > 0) {
             if (dA != null) {
                 BatchMatrix a = be.matrix(dA);
@@ -174,12 +179,27 @@ public final class LayerForward implements AutoCloseable {
                 be.axpby(1, be.vector(db), 1, r2);
             }
         }
-        BatchVector dx = be.vector(n, false);
-        solved.solveKkt(r1, ru, r2, dx, m > 0 ? be.vector(m, false) : null, q > 0 ? be.vector(q, false) : null,
-                usable);
+        solved.solveKkt(r1, ru, r2, dx, du, dy, usable);
         double[] result = new double[B * n];
         be.read(dx, result);
         return result;
+    }
+
+    /** Makes the work vectors on the first call; sets them to zero for the usable problems (the backend's mask). */
+    private void clearWork() {
+        if (rx == null) {
+            rx = be.vector(n, false);
+            dx = be.vector(n, false);
+            ru = m > 0 ? be.vector(m, false) : null;
+            du = m > 0 ? be.vector(m, false) : null;
+            ry = q > 0 ? be.vector(q, false) : null;
+            dy = q > 0 ? be.vector(q, false) : null;
+        }
+        for (BatchVector v : new BatchVector[] {rx, ru, ry, dx, du, dy}) {
+            if (v != null) {
+                be.fill(v, 0);
+            }
+        }
     }
 
     /** Σ over the batch of {@code sign·v} when shared, else {@code sign·v} per problem; zero for unusable problems. */

@@ -1,5 +1,7 @@
 package io.github.diffqp.benchmarks;
 
+import io.github.diffqp.batching.CostModel;
+import io.github.diffqp.batching.Shape;
 import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.backward.Gradients;
 import io.github.diffqp.backward.LayerForward;
@@ -100,6 +102,7 @@ public final class Comparison {
 
     private final Settings settings;
     private final Timer timer;
+    private PeakFlops peak;
 
     public Comparison(Settings settings) {
         this.settings = settings;
@@ -123,6 +126,17 @@ public final class Comparison {
         return usable;
     }
 
+    /** Milliseconds {@link #peak()} spends measuring. */
+    static final long PEAK_MILLIS = 400;
+
+    /** The machine's peak rate, measured on first use (at the start of {@link #run}). */
+    public PeakFlops peak() {
+        if (peak == null) {
+            peak = PeakFlops.measure(PEAK_MILLIS);
+        }
+        return peak;
+    }
+
     /**
      * Runs every case and returns the rows, case by case (DiffQP's backends first, then ojAlgo).
      *
@@ -131,6 +145,7 @@ public final class Comparison {
     public List<Row> run(List<BenchCase> cases, Consumer<String> progress) {
         List<String> backends = backends();
         warmUp(backends);
+        peak();
         List<Row> all = new ArrayList<>();
         for (BenchCase c : cases) {
             List<Row> rows = new ArrayList<>();
@@ -200,10 +215,14 @@ public final class Comparison {
         });
         QpSolution sol = solution.get();
         int solved = 0, iterations = 0;
+        long totalIterations = 0;
         for (int i = 0; i < c.size(); i++) {
             solved += sol.status(i) == Status.SOLVED ? 1 : 0;
             iterations = Math.max(iterations, sol.iterations(i));
+            totalIterations += sol.iterations(i);
         }
+        double gflops = totalIterations * CostModel.flops(new Shape(c.n(), c.m(), c.q())) / t.seconds(0) / 1e9;
+        double share = "cpu".equals(backend) ? gflops / peak().forBatch(c.size()) : Double.NaN;
         double dx = refX == null ? Double.NaN : maxAbsDiff(sol.x(), refX);
         double dgrad;
         if (refGrad != null) {
@@ -215,7 +234,7 @@ public final class Comparison {
         }
         Row row = new Row(c.name(), c.size(), c.n(), c.m(), c.q(), DIFFQP, backend, t.seconds(0), t.seconds(1),
                 Double.NaN, Double.NaN, mib(t.bytes(0)), mib(t.bytes(1)), solved, iterations, dx, dgrad, t.runs(),
-                c.size());
+                c.size(), gflops, share);
         return new DiffqpRun(row, sol.x().clone(), gradients.get());
     }
 
@@ -236,7 +255,7 @@ public final class Comparison {
         double dx = refX == null ? Double.NaN : maxAbsDiff(a.x(), java.util.Arrays.copyOf(refX, timed * c.n()));
         return new Row(c.name(), c.size(), c.n(), c.m(), c.q(), OJALGO, backend, scale * t.seconds(0), Double.NaN,
                 Double.NaN, Double.NaN, scale * mib(t.bytes(0)), Double.NaN, a.optimal(), Double.NaN, dx, Double.NaN,
-                t.runs(), timed);
+                t.runs(), timed, Double.NaN, Double.NaN);
     }
 
     /** Sets each row's ratios: to the case's first DiffQP row and to its fastest row. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code max_rel_dgrad} (the documented ones), then {@code batch}, {@code n}, {@code m}, {@code q},
  * {@code backward_seconds_per_batch}, {@code ratio_to_fastest}, {@code allocated_mib_per_batch},
  * {@code backward_allocated_mib_per_batch}, {@code solved}, {@code max_iterations}, {@code runs},
- * {@code problems_timed}. A
+ * {@code problems_timed}, {@code gflops}, {@code peak_share}. A
  * number that does not apply is {@code null}. See {@link Row} for what each means.
  */
 public final class Report {
@@ -22,10 +22,10 @@ public final class Report {
     public static final List<String> JSON_KEYS = List.of("case", "solver", "backend", "seconds_per_batch",
             "ratio_to_diffqp", "max_abs_dx", "max_rel_dgrad", "batch", "n", "m", "q", "backward_seconds_per_batch",
             "ratio_to_fastest", "allocated_mib_per_batch", "backward_allocated_mib_per_batch", "solved",
-            "max_iterations", "runs", "problems_timed");
+            "max_iterations", "runs", "problems_timed", "gflops", "peak_share");
 
     private static final String[] HEADER = {"case", "B×(n, m, q)", "solver", "backend", "forward", "backward",
-            "× DiffQP", "× fastest", "alloc MiB", "solved", "max |Δx|", "max rel Δgrad"};
+            "× DiffQP", "× fastest", "GFLOP/s", "% peak", "alloc MiB", "solved", "max |Δx|", "max rel Δgrad"};
 
     private Report() {
     }
@@ -92,6 +92,7 @@ public final class Report {
             vector–Jacobian product for a fixed dl/dx, after its forward). ojAlgo has no backward.
             - **× DiffQP**: forward time over DiffQP's (first backend) on the same case; **× fastest**: over the \
             case's fastest row. Above 1 is slower.
+            - **GFLOP/s**: DiffQP's forward rate by the cost model's flop count (per problem and iteration,             forming and factoring the KKT system once: n³/3 + (m+q)·n² + q²·n + q³/3; the solves, refinement and             polishing are left out, so it understates the work done). **% peak**: that over the machine's peak,             measured at the start (see the line above the table: a vectorized multiply–add loop, one thread for             a batch of one, every core otherwise); for the CPU backend only.
             - **alloc MiB**: median heap allocated by one forward, all threads: an upper bound on how much the \
             heap grows during it.
             - **solved**: problems reported solved (DiffQP: status `solved`; ojAlgo: state optimal), of B. \
@@ -143,6 +144,8 @@ public final class Report {
         o.put("max_iterations", Double.isNaN(r.maxIterations()) ? null : (int) r.maxIterations());
         o.put("runs", r.runs());
         o.put("problems_timed", r.problemsTimed());
+        o.put("gflops", r.gflops());
+        o.put("peak_share", r.peakShare());
         return o;
     }
 
@@ -194,6 +197,8 @@ public final class Report {
                     seconds(r.backwardSeconds()),
                     ratio(r.ratioToDiffqp()),
                     ratio(r.ratioToFastest()),
+                    number(r.gflops(), "%.2f"),
+                    number(100 * r.peakShare(), "%.1f"),
                     number(r.allocatedMb(), "%.2f"),
                     r.problemsTimed() == r.batch() ? r.solved() + "/" + r.batch()
                             : r.solved() + "/" + r.problemsTimed() + " of " + r.batch() + "*",

@@ -23,6 +23,12 @@ package io.github.diffqp.benchmarks;
  *                           {@code problemsTimed}
  * @param maxIterations      DiffQP's largest iteration count over the batch (NaN for ojAlgo)
  * @param maxAbsDx           max |x − x_ref| against the reference DiffQP row, over the problems solved
+ * @param gflops             DiffQP's forward in GFLOP/s by {@code CostModel}'s flop model: per problem, its
+ *                           iterations times the flops of forming and factoring the KKT system once
+ *                           ({@code CostModel.flops}); the solves, refinement and polishing are not counted,
+ *                           so this is a lower bound of the work done. NaN for ojAlgo (another algorithm)
+ * @param peakShare          gflops over the machine's measured peak ({@link PeakFlops}: one thread for a batch
+ *                           of one, every core otherwise); NaN where it does not apply (ojAlgo, a GPU backend)
  * @param maxRelDgrad        DiffQP: its {@link DirectionalCheck} against finite differences (worst datum);
  *                           a second DiffQP backend: max over data of ‖Δgrad‖∞/‖grad_ref‖∞ against the
  *                           reference row; ojAlgo: NaN
@@ -33,11 +39,11 @@ package io.github.diffqp.benchmarks;
 public record Row(String caseName, int batch, int n, int m, int q, String solver, String backend,
                   double secondsPerBatch, double backwardSeconds, double ratioToDiffqp, double ratioToFastest,
                   double allocatedMb, double backwardAllocatedMb, int solved, double maxIterations, double maxAbsDx,
-                  double maxRelDgrad, int runs, int problemsTimed) {
+                  double maxRelDgrad, int runs, int problemsTimed, double gflops, double peakShare) {
 
     /** This row with its two ratios set. */
     public Row withRatios(double toDiffqp, double toFastest) {
         return new Row(caseName, batch, n, m, q, solver, backend, secondsPerBatch, backwardSeconds, toDiffqp, toFastest,
-                allocatedMb, backwardAllocatedMb, solved, maxIterations, maxAbsDx, maxRelDgrad, runs, problemsTimed);
+                allocatedMb, backwardAllocatedMb, solved, maxIterations, maxAbsDx, maxRelDgrad, runs, problemsTimed, gflops, peakShare);
     }
 }

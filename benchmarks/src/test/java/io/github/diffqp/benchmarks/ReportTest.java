@@ -21,9 +21,9 @@ class ReportTest {
 
     private static List<Row> rows() {
         Row diffqp = new Row("sudoku-b2", 2, 64, 64, 40, "diffqp", "cpu", 0.004, 0.0002, Double.NaN, Double.NaN,
-                0.7, 0.2, 2, 9, Double.NaN, 3e-6, 9, 2);
+                0.7, 0.2, 2, 9, Double.NaN, 3e-6, 9, 2, 2.5, 0.05);
         Row oj = new Row("sudoku-b2", 2, 64, 64, 40, "ojalgo", "cpu, 2 threads", 0.2, Double.NaN, Double.NaN,
-                Double.NaN, 40, Double.NaN, 1, Double.NaN, 4e-7, Double.NaN, 3, 1);
+                Double.NaN, 40, Double.NaN, 1, Double.NaN, 4e-7, Double.NaN, 3, 1, Double.NaN, Double.NaN);
         return Comparison.withRatios(List.of(diffqp, oj));
     }
 

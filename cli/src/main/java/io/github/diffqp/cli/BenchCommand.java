@@ -147,12 +147,14 @@ final class BenchCommand implements Callable<Integer> {
             w.println("  " + line);
             w.flush();
         });
+        String peak = comparison.peak().describe();
+        w.printf(row, "peak", peak);
         w.println();
         w.print(Report.text(rows));
         w.println();
         w.print(Report.LEGEND);
         w.printf("%n" + row, "time", RunSummary.duration(System.nanoTime() - start));
-        write(rows, machine, command, cases, runOn.get(0), w);
+        write(rows, machine + "; peak " + peak, command, cases, runOn.get(0), w);
         w.flush();
         return ExitCodes.OK;
     }

@@ -6,26 +6,44 @@ import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.decomposition.chol.CholeskyDecompositionInner_DDRM;
 
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * The CPU backend: one EJML matrix (or plain array) per problem, the batch spread over the cores for
- * the cubic and quadratic operations, plain loops for the element-wise ones. Shared data are one
- * object read by every problem.
+ * The CPU backend: one EJML matrix (or plain array) per problem, plain-array kernels ({@link DenseKernels}).
+ * Shared data are one object read by every problem.
  *
- * <p>Nothing is allocated per operation apart from the parallel stream's own bookkeeping; EJML's
- * Cholesky keeps per-thread scratch, so it lives in a {@link ThreadLocal}.
+ * <p>Operations are not run one at a time over the whole batch: each per-problem operation is recorded, with
+ * the active mask of its call, and the recorded sequence runs problem by problem (the batch spread over the
+ * cores) when the host needs a result: an operation that returns values to the host (a reduction, a
+ * factorization's flags, {@link #read}) or writes data that every problem shares. Why: one problem's
+ * matrices (Q, G, K's factor: 240 KB at n = m = 100) fit in a core's L2 cache, the whole batch's do not, so
+ * a Newton step's dozen products, solves and refinements stream the batch from memory a dozen times when
+ * run operation by operation, once when run problem by problem (docs/DESIGN.md §4.2). The order of the
+ * operations on each problem is the call order, so the results are those of running them one by one.
  */
 final class CpuBackend implements Backend {
+    /** One recorded operation, run for one problem. */
+    private interface ProblemOp {
+        void run(int problem);
+    }
+
     private final int batch;
-    private final boolean[] active;
-    private final ThreadLocal<CholeskyDecompositionInner_DDRM> cholesky =
-            ThreadLocal.withInitial(() -> new CholeskyDecompositionInner_DDRM(true));
+    /** The current mask; replaced, never changed in place, so that recorded operations keep theirs. */
+    private boolean[] active;
+    private final ArrayList<ProblemOp> pending = new ArrayList<>();
+    private final ArrayList<boolean[]> pendingMasks = new ArrayList<>();
+    /** Flops (roughly) per problem of what is recorded: decides whether running it is worth a fork–join. */
+    private double pendingWork;
+    /**
+     * Below this many flops for the whole batch, recorded work runs on the calling thread: handing it to the
+     * common pool costs more (a few µs per fork–join on an idle machine, far more on a loaded one) than it
+     * saves. An element-wise operation on small problems stays below; a product or factorization of a batch
+     * of them does not.
+     */
+    private static final double PARALLEL_WORK = 50_000;
 
     CpuBackend(int batch) {
         if (batch < 1) {
@@ -171,6 +189,7 @@ final class CpuBackend implements Backend {
 
     @Override
     public void read(BatchVector v, double[] out) {
+        flush();
         Vec a = (Vec) v;
         for (int i = 0; i < a.v.length; i++) {
             System.arraycopy(a.v[i], 0, out, i * a.length, a.length);
@@ -179,6 +198,7 @@ final class CpuBackend implements Backend {
 
     @Override
     public void read(BatchMatrix mat, double[] out) {
+        flush();
         Mat a = (Mat) mat;
         int stride = a.rows * a.cols;
         for (int i = 0; i < a.m.length; i++) {
@@ -188,6 +208,7 @@ final class CpuBackend implements Backend {
 
     @Override
     public void write(double[] in, BatchVector v) {
+        flush();
         Vec a = (Vec) v;
         for (int i = 0; i < a.v.length; i++) {
             System.arraycopy(in, i * a.length, a.v[i], 0, a.length);
@@ -196,22 +217,62 @@ final class CpuBackend implements Backend {
 
     @Override
     public void setActive(boolean[] mask) {
-        System.arraycopy(mask, 0, active, 0, batch);
+        active = Arrays.copyOf(mask, batch);
     }
 
-    /** Runs {@code body} for every active problem, spread over the cores when there is more than one. */
-    private void forEachActive(IntConsumer body) {
-        if (batch == 1) {
-            if (active[0]) {
-                body.accept(0);
+    // ---- recording and running
+
+    /**
+     * Records {@code op} for the active problems. An output that every problem shares is written by each in
+     * turn: then what was recorded runs first and {@code op} runs now, over the active problems in order.
+     */
+    private void perProblem(ProblemOp op, double work, boolean sharedOutput) {
+        if (sharedOutput) {
+            flush();
+            for (int i = 0; i < batch; i++) {
+                if (active[i]) {
+                    op.run(i);
+                }
             }
             return;
         }
-        IntStream.range(0, batch).parallel().forEach(i -> {
-            if (active[i]) {
-                body.accept(i);
+        pending.add(op);
+        pendingMasks.add(active);
+        pendingWork += work;
+    }
+
+    /** Records {@code op}, whose results the host reads on return, and runs everything recorded. */
+    private void perProblemNow(ProblemOp op, double work) {
+        perProblem(op, work, false);
+        flush();
+    }
+
+    /** Runs the recorded operations problem by problem, the problems spread over the cores. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        ProblemOp[] ops = pending.toArray(new ProblemOp[0]);
+        boolean[][] masks = pendingMasks.toArray(new boolean[0][]);
+        pending.clear();
+        pendingMasks.clear();
+        boolean parallel = batch > 1 && pendingWork * batch >= PARALLEL_WORK;
+        pendingWork = 0;
+        if (!parallel) {
+            for (int i = 0; i < batch; i++) {
+                runRecorded(ops, masks, i);
             }
-        });
+        } else {
+            IntStream.range(0, batch).parallel().forEach(i -> runRecorded(ops, masks, i));
+        }
+    }
+
+    private static void runRecorded(ProblemOp[] ops, boolean[][] masks, int problem) {
+        for (int k = 0; k < ops.length; k++) {
+            if (masks[k][problem]) {
+                ops[k].run(problem);
+            }
+        }
     }
 
     // ---- products
@@ -220,37 +281,20 @@ final class CpuBackend implements Backend {
     public void multiply(BatchMatrix M, boolean transpose, BatchVector x, double alpha, double beta, BatchVector y) {
         Mat a = (Mat) M;
         Vec xs = (Vec) x, ys = (Vec) y;
-        forEachActive(i -> {
+        int rows = a.rows, cols = a.cols;
+        boolean diagonal = a.diagonal;
+        perProblem(i -> {
             double[] m = a.of(i).data, xv = xs.of(i), yv = ys.of(i);
-            int rows = a.rows, cols = a.cols;
-            if (a.diagonal) {
+            if (diagonal) {
                 for (int r = 0; r < rows; r++) {
                     yv[r] = alpha * m[r * cols + r] * xv[r] + beta * yv[r];
                 }
             } else if (transpose) {
-                for (int c = 0; c < cols; c++) {
-                    yv[c] *= beta;
-                }
-                for (int r = 0; r < rows; r++) {
-                    double s = alpha * xv[r];
-                    if (s != 0) {
-                        int o = r * cols;
-                        for (int c = 0; c < cols; c++) {
-                            yv[c] += s * m[o + c];
-                        }
-                    }
-                }
+                DenseKernels.multiplyTransposed(m, rows, cols, xv, alpha, beta, yv);
             } else {
-                for (int r = 0; r < rows; r++) {
-                    double s = 0;
-                    int o = r * cols;
-                    for (int c = 0; c < cols; c++) {
-                        s += m[o + c] * xv[c];
-                    }
-                    yv[r] = alpha * s + beta * yv[r];
-                }
+                DenseKernels.multiply(m, rows, cols, xv, alpha, beta, yv);
             }
-        });
+        }, diagonal ? rows : (double) rows * cols, ys.isShared());
     }
 
     @Override
@@ -258,92 +302,66 @@ final class CpuBackend implements Backend {
         Mat q = (Mat) Q, g = (Mat) G, k = (Mat) K;
         Vec ws = (Vec) w;
         int n = k.rows;
-        k.diagonal = q.diagonal && (g == null || g.diagonal);
-        forEachActive(i -> {
+        boolean diagonal = q.diagonal && (g == null || g.diagonal);
+        k.diagonal = diagonal;
+        perProblem(i -> {
             double[] kd = k.of(i).data;
             System.arraycopy(q.of(i).data, 0, kd, 0, n * n);
             if (g == null) {
                 return;
             }
-            if (k.diagonal) {
-                double[] gd = g.of(i).data, wv = ws.of(i);
+            double[] gd = g.of(i).data, wv = ws.of(i);
+            if (diagonal) {
                 for (int r = 0; r < n; r++) {
                     double gr = gd[r * n + r];
                     kd[r * n + r] += wv[r] * gr * gr;
                 }
                 return;
             }
-            double[] gd = g.of(i).data, wv = ws.of(i);
-            // Rank-one updates of the lower triangle, row of G by row: contiguous inner loops.
-            for (int j = 0; j < g.rows; j++) {
-                int o = j * n;
-                for (int r = 0; r < n; r++) {
-                    double a = wv[j] * gd[o + r];
-                    if (a != 0) {
-                        int kr = r * n;
-                        for (int c = 0; c <= r; c++) {
-                            kd[kr + c] += a * gd[o + c];
-                        }
-                    }
-                }
-            }
-            for (int r = 0; r < n; r++) {
-                for (int c = 0; c < r; c++) {
-                    kd[c * n + r] = kd[r * n + c];
-                }
-            }
-        });
+            DenseKernels.addWeightedGram(kd, gd, wv, g.rows, n);
+            DenseKernels.mirrorLower(kd, n);
+        }, g == null || diagonal ? (double) n * n : (double) g.rows * n * n, k.isShared());
     }
 
     @Override
     public void formSchurComplement(BatchMatrix L, BatchMatrix A, BatchMatrix work, BatchMatrix S) {
         Mat l = (Mat) L, a = (Mat) A, z = (Mat) work, s = (Mat) S;
-        int n = l.rows;
-        forEachActive(i -> {
-            DMatrixRMaj zi = z.of(i);
-            System.arraycopy(a.of(i).data, 0, zi.data, 0, a.rows * n);
-            double[] ld = l.of(i).data;
-            if (l.diagonal) {
-                for (int r = 0; r < a.rows; r++) {
+        int n = l.rows, q = a.rows;
+        boolean diagonal = l.diagonal;
+        perProblem(i -> {
+            double[] zd = z.of(i).data, ld = l.of(i).data;
+            System.arraycopy(a.of(i).data, 0, zd, 0, q * n);
+            if (diagonal) {
+                for (int r = 0; r < q; r++) {
                     for (int c = 0; c < n; c++) {
-                        zi.data[r * n + c] /= ld[c * n + c];
+                        zd[r * n + c] /= ld[c * n + c];
                     }
                 }
             } else {
                 // Row r of Z = A·L⁻ᵀ is L⁻¹·aᵣ: one forward substitution per row, on contiguous memory.
-                for (int r = 0; r < a.rows; r++) {
-                    forwardSubstitute(ld, n, zi.data, r * n);
+                for (int r = 0; r < q; r++) {
+                    DenseKernels.forwardSubstitute(ld, n, zd, r * n);
                 }
             }
-            CommonOps_DDRM.multTransB(zi, zi, s.of(i));
-        });
+            DenseKernels.gramOfRows(zd, q, n, s.of(i).data);
+        }, (double) q * n * (n + q), s.isShared() || z.isShared());
     }
 
     @Override
     public void addOuterProduct(BatchVector u, BatchVector v, double alpha, BatchMatrix out) {
         Vec us = (Vec) u, vs = (Vec) v;
         Mat o = (Mat) out;
-        int cols = o.cols;
-        if (o.isShared()) {
-            double[] od = o.m[0].data;
-            for (int i = 0; i < batch; i++) {
-                if (active[i]) {
-                    addOuter(us.of(i), vs.of(i), alpha, od, o.rows, cols);
+        int rows = o.rows, cols = o.cols;
+        perProblem(i -> {
+            double[] uv = us.of(i), vv = vs.of(i), od = o.of(i).data;
+            for (int r = 0; r < rows; r++) {
+                double a = alpha * uv[r];
+                int or = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    od[or + c] += a * vv[c];
                 }
             }
-        } else {
-            forEachActive(i -> addOuter(us.of(i), vs.of(i), alpha, o.of(i).data, o.rows, cols));
-        }
-    }
-
-    private static void addOuter(double[] u, double[] v, double alpha, double[] out, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            double a = alpha * u[r];
-            int o = r * cols;
-            for (int c = 0; c < cols; c++) {
-                out[o + c] += a * v[c];
-            }
-        }
+        }, (double) rows * cols, o.isShared());
     }
 
     // ---- factorization
@@ -351,49 +369,44 @@ final class CpuBackend implements Backend {
     @Override
     public void maxDiagonal(BatchMatrix M, double[] out) {
         Mat a = (Mat) M;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] d = a.of(i).data;
-                double best = Double.NEGATIVE_INFINITY;
-                for (int r = 0; r < a.rows; r++) {
-                    best = Math.max(best, d[r * a.cols + r]);
-                }
-                out[i] = best;
+        perProblemNow(i -> {
+            double[] d = a.of(i).data;
+            double best = Double.NEGATIVE_INFINITY;
+            for (int r = 0; r < a.rows; r++) {
+                best = Math.max(best, d[r * a.cols + r]);
             }
-        }
+            out[i] = best;
+        }, a.rows);
     }
 
     @Override
     public void addToDiagonal(BatchMatrix M, double[] shift) {
         Mat a = (Mat) M;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] d = a.of(i).data;
-                for (int r = 0; r < a.rows; r++) {
-                    d[r * a.cols + r] += shift[i];
-                }
+        double[] s = shift.clone();
+        perProblem(i -> {
+            double[] d = a.of(i).data;
+            for (int r = 0; r < a.rows; r++) {
+                d[r * a.cols + r] += s[i];
             }
-        }
+        }, a.rows, a.isShared());
     }
 
     @Override
     public void cholesky(BatchMatrix M, boolean[] ok) {
         Mat a = (Mat) M;
-        forEachActive(i -> {
-            DMatrixRMaj mi = a.of(i);
-            boolean good = a.diagonal ? diagonalCholesky(mi.data, a.rows) : cholesky.get().decompose(mi);
-            // EJML's test (pivot ≤ 0) lets NaN through; a factor with a non-finite pivot is no factor.
-            for (int r = 0; good && r < a.rows; r++) {
-                good = Double.isFinite(mi.data[r * a.cols + r]);
-            }
+        int n = a.rows;
+        boolean diagonal = a.diagonal;
+        perProblemNow(i -> {
+            double[] d = a.of(i).data;
+            boolean good = diagonal ? diagonalCholesky(d, n) : DenseKernels.choleskyLower(d, n);
             ok[i] = good;
-        });
+        }, diagonal ? n : (double) n * n * n / 3);
     }
 
     private static boolean diagonalCholesky(double[] d, int n) {
         for (int r = 0; r < n; r++) {
             double v = d[r * n + r];
-            if (!(v > 0)) {
+            if (!(v > 0) || v == Double.POSITIVE_INFINITY) {
                 return false;
             }
             d[r * n + r] = Math.sqrt(v);
@@ -406,42 +419,19 @@ final class CpuBackend implements Backend {
         Mat l = (Mat) L;
         Vec bs = (Vec) b;
         int n = l.rows;
-        forEachActive(i -> {
+        boolean diagonal = l.diagonal;
+        perProblem(i -> {
             double[] ld = l.of(i).data, x = bs.of(i);
-            if (l.diagonal) {
+            if (diagonal) {
                 for (int r = 0; r < n; r++) {
                     double d = ld[r * n + r];
                     x[r] /= d * d;
                 }
                 return;
             }
-            forwardSubstitute(ld, n, x, 0);
-            backSubstituteTransposed(ld, n, x);
-        });
-    }
-
-    /** x[off..off+n) ← L⁻¹·x[off..off+n), L lower triangular row-major. */
-    private static void forwardSubstitute(double[] L, int n, double[] x, int off) {
-        for (int r = 0; r < n; r++) {
-            double s = x[off + r];
-            int o = r * n;
-            for (int c = 0; c < r; c++) {
-                s -= L[o + c] * x[off + c];
-            }
-            x[off + r] = s / L[o + r];
-        }
-    }
-
-    /** x ← L⁻ᵀ·x; walking L by rows keeps memory access contiguous. */
-    private static void backSubstituteTransposed(double[] L, int n, double[] x) {
-        for (int r = n - 1; r >= 0; r--) {
-            int o = r * n;
-            double xr = x[r] / L[o + r];
-            x[r] = xr;
-            for (int c = 0; c < r; c++) {
-                x[c] -= L[o + c] * xr;
-            }
-        }
+            DenseKernels.forwardSubstitute(ld, n, x, 0);
+            DenseKernels.backSubstituteTransposed(ld, n, x);
+        }, diagonal ? n : 2.0 * n * n, bs.isShared());
     }
 
     // ---- element-wise
@@ -449,87 +439,72 @@ final class CpuBackend implements Backend {
     @Override
     public void copy(BatchVector source, BatchVector target) {
         Vec s = (Vec) source, t = (Vec) target;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                System.arraycopy(s.of(i), 0, t.of(i), 0, t.length);
-            }
-        }
+        perProblem(i -> System.arraycopy(s.of(i), 0, t.of(i), 0, t.length), t.length, t.isShared());
     }
 
     @Override
     public void fill(BatchVector v, double value) {
         Vec a = (Vec) v;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                Arrays.fill(a.of(i), value);
-            }
-        }
+        perProblem(i -> Arrays.fill(a.of(i), value), a.length, a.isShared());
     }
 
     @Override
     public void axpby(double a, BatchVector x, double b, BatchVector y) {
         Vec xs = (Vec) x, ys = (Vec) y;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] xv = xs.of(i), yv = ys.of(i);
-                for (int k = 0; k < ys.length; k++) {
-                    yv[k] = a * xv[k] + b * yv[k];
-                }
+        perProblem(i -> {
+            double[] xv = xs.of(i), yv = ys.of(i);
+            for (int k = 0; k < ys.length; k++) {
+                yv[k] = a * xv[k] + b * yv[k];
             }
-        }
+        }, ys.length, ys.isShared());
     }
 
     @Override
     public void axpy(double[] a, BatchVector x, BatchVector y) {
         Vec xs = (Vec) x, ys = (Vec) y;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] xv = xs.of(i), yv = ys.of(i);
-                double ai = a[i];
-                for (int k = 0; k < ys.length; k++) {
-                    yv[k] += ai * xv[k];
-                }
+        double[] coefficients = a.clone();
+        perProblem(i -> {
+            double[] xv = xs.of(i), yv = ys.of(i);
+            double ai = coefficients[i];
+            for (int k = 0; k < ys.length; k++) {
+                yv[k] += ai * xv[k];
             }
-        }
+        }, ys.length, ys.isShared());
     }
 
     @Override
     public void addScalar(double[] c, BatchVector y) {
         Vec ys = (Vec) y;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] yv = ys.of(i);
-                for (int k = 0; k < ys.length; k++) {
-                    yv[k] += c[i];
-                }
+        double[] values = c.clone();
+        perProblem(i -> {
+            double[] yv = ys.of(i);
+            double ci = values[i];
+            for (int k = 0; k < ys.length; k++) {
+                yv[k] += ci;
             }
-        }
+        }, ys.length, ys.isShared());
     }
 
     @Override
     public void multiplyElements(BatchVector a, BatchVector b, BatchVector out) {
         Vec as = (Vec) a, bs = (Vec) b, os = (Vec) out;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] av = as.of(i), bv = bs.of(i), ov = os.of(i);
-                for (int k = 0; k < os.length; k++) {
-                    ov[k] = av[k] * bv[k];
-                }
+        perProblem(i -> {
+            double[] av = as.of(i), bv = bs.of(i), ov = os.of(i);
+            for (int k = 0; k < os.length; k++) {
+                ov[k] = av[k] * bv[k];
             }
-        }
+        }, os.length, os.isShared());
     }
 
     @Override
     public void divideElements(BatchVector a, BatchVector b, BatchVector out) {
         Vec as = (Vec) a, bs = (Vec) b, os = (Vec) out;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] av = as.of(i), bv = bs.of(i), ov = os.of(i);
-                for (int k = 0; k < os.length; k++) {
-                    ov[k] = av[k] / bv[k];
-                }
+        perProblem(i -> {
+            double[] av = as.of(i), bv = bs.of(i), ov = os.of(i);
+            for (int k = 0; k < os.length; k++) {
+                ov[k] = av[k] / bv[k];
             }
-        }
+        }, os.length, os.isShared());
     }
 
     // ---- reductions
@@ -537,69 +512,64 @@ final class CpuBackend implements Backend {
     @Override
     public void dot(BatchVector a, BatchVector b, double[] out) {
         Vec as = (Vec) a, bs = (Vec) b;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] av = as.of(i), bv = bs.of(i);
-                double s = 0;
-                for (int k = 0; k < as.length; k++) {
-                    s += av[k] * bv[k];
-                }
-                out[i] = s;
+        perProblemNow(i -> {
+            double[] av = as.of(i), bv = bs.of(i);
+            double s = 0;
+            for (int k = 0; k < as.length; k++) {
+                s += av[k] * bv[k];
             }
-        }
+            out[i] = s;
+        }, as.length);
     }
 
     @Override
     public void normInf(BatchVector a, double[] out) {
         Vec as = (Vec) a;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] av = as.of(i);
-                double s = 0;
-                for (int k = 0; k < as.length; k++) {
-                    // Written so that a NaN entry makes the norm NaN rather than being skipped by max.
-                    double e = Math.abs(av[k]);
-                    s = e > s || e != e ? e : s;
-                }
-                out[i] = s;
+        perProblemNow(i -> {
+            double[] av = as.of(i);
+            double s = 0;
+            for (int k = 0; k < as.length; k++) {
+                // Written so that a NaN entry makes the norm NaN rather than being skipped by max.
+                double e = Math.abs(av[k]);
+                s = e > s || e != e ? e : s;
             }
-        }
+            out[i] = s;
+        }, as.length);
     }
 
     @Override
     public void min(BatchVector a, double[] out) {
         Vec as = (Vec) a;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] av = as.of(i);
-                double s = Double.POSITIVE_INFINITY;
-                for (int k = 0; k < as.length; k++) {
-                    s = Math.min(s, av[k]);
-                }
-                out[i] = s;
+        perProblemNow(i -> {
+            double[] av = as.of(i);
+            double s = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < as.length; k++) {
+                s = Math.min(s, av[k]);
             }
-        }
+            out[i] = s;
+        }, as.length);
     }
 
     @Override
     public void maxStep(BatchVector v, BatchVector dv, double[] out) {
         Vec vs = (Vec) v, ds = (Vec) dv;
-        for (int i = 0; i < batch; i++) {
-            if (active[i]) {
-                double[] vv = vs.of(i), dd = ds.of(i);
-                double step = Double.POSITIVE_INFINITY;
-                for (int k = 0; k < vs.length; k++) {
-                    if (dd[k] < 0) {
-                        step = Math.min(step, -vv[k] / dd[k]);
-                    }
+        perProblemNow(i -> {
+            double[] vv = vs.of(i), dd = ds.of(i);
+            double step = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < vs.length; k++) {
+                if (dd[k] < 0) {
+                    step = Math.min(step, -vv[k] / dd[k]);
                 }
-                out[i] = step;
             }
-        }
+            out[i] = step;
+        }, vs.length);
     }
 
     @Override
     public void close() {
-        // Host memory only: the garbage collector reclaims it.
+        // Host memory only: the garbage collector reclaims it. What was recorded and never needed is dropped.
+        pending.clear();
+        pendingMasks.clear();
+        pendingWork = 0;
     }
 }

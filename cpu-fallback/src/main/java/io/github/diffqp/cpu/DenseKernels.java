@@ -1,0 +1,229 @@
+package io.github.diffqp.cpu;
+
+/**
+ * The CPU backend's dense kernels on plain row-major arrays: one problem's matrix each, written so that
+ * HotSpot's C2 compiler keeps the floating-point units busy (docs/DESIGN.md §6.2).
+ *
+ * <p>Two shapes recur. A loop whose iterations are independent along a contiguous row ({@code y[c] += a·m[c]})
+ * is vectorized by C2 (SIMD); there each pass over memory is made to carry several rows' worth of work, so
+ * that the loads and stores per multiply–add fall. A dot product ({@code s += m[c]·x[c]}) is not vectorized
+ * (C2 keeps a double sum's order) and runs at one add per floating-point latency, a quarter or less of what
+ * the core can do; there several independent sums run side by side (several rows at once, or partial sums)
+ * so that the adds overlap.
+ */
+final class DenseKernels {
+    private DenseKernels() {
+    }
+
+    /**
+     * The lower triangle of {@code K += Gᵀ·diag(w)·G}, G m×n, K n×n (its upper triangle is not touched).
+     * Four rows of G per pass over K: the pass's inner loop is vectorized and carries four multiply–adds per
+     * element of K loaded and stored, where one row per pass streams the whole of K for each row of G.
+     */
+    static void addWeightedGram(double[] k, double[] g, double[] w, int m, int n) {
+        int j = 0;
+        for (; j + 3 < m; j += 4) {
+            int o0 = j * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+            double w0 = w[j], w1 = w[j + 1], w2 = w[j + 2], w3 = w[j + 3];
+            for (int r = 0; r < n; r++) {
+                double a0 = w0 * g[o0 + r], a1 = w1 * g[o1 + r], a2 = w2 * g[o2 + r], a3 = w3 * g[o3 + r];
+                int kr = r * n;
+                for (int c = 0; c <= r; c++) {
+                    k[kr + c] += a0 * g[o0 + c] + a1 * g[o1 + c] + a2 * g[o2 + c] + a3 * g[o3 + c];
+                }
+            }
+        }
+        for (; j < m; j++) {
+            int o = j * n;
+            for (int r = 0; r < n; r++) {
+                double a = w[j] * g[o + r];
+                int kr = r * n;
+                for (int c = 0; c <= r; c++) {
+                    k[kr + c] += a * g[o + c];
+                }
+            }
+        }
+    }
+
+    /** Copies the lower triangle of the n×n matrix onto the upper. */
+    static void mirrorLower(double[] k, int n) {
+        for (int r = 0; r < n; r++) {
+            for (int c = 0; c < r; c++) {
+                k[c * n + r] = k[r * n + c];
+            }
+        }
+    }
+
+    /** {@code y = alpha·M·x + beta·y}, M rows×cols: four rows' dot products at once. */
+    static void multiply(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int c = 0; c < cols; c++) {
+                double xc = x[c];
+                s0 += mat[o0 + c] * xc;
+                s1 += mat[o1 + c] * xc;
+                s2 += mat[o2 + c] * xc;
+                s3 += mat[o3 + c] * xc;
+            }
+            y[r] = alpha * s0 + beta * y[r];
+            y[r + 1] = alpha * s1 + beta * y[r + 1];
+            y[r + 2] = alpha * s2 + beta * y[r + 2];
+            y[r + 3] = alpha * s3 + beta * y[r + 3];
+        }
+        for (; r < rows; r++) {
+            int o = r * cols;
+            double s = 0;
+            for (int c = 0; c < cols; c++) {
+                s += mat[o + c] * x[c];
+            }
+            y[r] = alpha * s + beta * y[r];
+        }
+    }
+
+    /** {@code y = alpha·Mᵀ·x + beta·y}, M rows×cols: four rows of M per (vectorized) pass over y. */
+    static void multiplyTransposed(double[] mat, int rows, int cols, double[] x, double alpha, double beta,
+                                   double[] y) {
+        if (beta != 1) {
+            for (int c = 0; c < cols; c++) {
+                y[c] *= beta;
+            }
+        }
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+            double a0 = alpha * x[r], a1 = alpha * x[r + 1], a2 = alpha * x[r + 2], a3 = alpha * x[r + 3];
+            for (int c = 0; c < cols; c++) {
+                y[c] += a0 * mat[o0 + c] + a1 * mat[o1 + c] + a2 * mat[o2 + c] + a3 * mat[o3 + c];
+            }
+        }
+        for (; r < rows; r++) {
+            double a = alpha * x[r];
+            int o = r * cols;
+            for (int c = 0; c < cols; c++) {
+                y[c] += a * mat[o + c];
+            }
+        }
+    }
+
+    /**
+     * Replaces the lower triangle of the symmetric positive definite n×n matrix by its Cholesky factor L
+     * (A = L·Lᵀ), row by row: {@code L[i][j] = (A[i][j] − L[i][0:j]·L[j][0:j]) / L[j][j]}. Four entries of
+     * a row are computed together, their dot products sharing the loads of {@code L[i][·]} and running as
+     * four independent sums. The upper triangle is set to zero, as a factor's is.
+     *
+     * @return false when a pivot is not a positive finite number: A is not numerically positive definite
+     */
+    static boolean choleskyLower(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            int oi = i * n;
+            int j = 0;
+            for (; j + 3 < i; j += 4) {
+                int o0 = j * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int k = 0; k < j; k++) {
+                    double lik = a[oi + k];
+                    s0 += lik * a[o0 + k];
+                    s1 += lik * a[o1 + k];
+                    s2 += lik * a[o2 + k];
+                    s3 += lik * a[o3 + k];
+                }
+                // The triangle the common prefix left out: L[j+t][j..j+t-1].
+                double l0 = (a[oi + j] - s0) / a[o0 + j];
+                s1 += l0 * a[o1 + j];
+                s2 += l0 * a[o2 + j];
+                s3 += l0 * a[o3 + j];
+                double l1 = (a[oi + j + 1] - s1) / a[o1 + j + 1];
+                s2 += l1 * a[o2 + j + 1];
+                s3 += l1 * a[o3 + j + 1];
+                double l2 = (a[oi + j + 2] - s2) / a[o2 + j + 2];
+                s3 += l2 * a[o3 + j + 2];
+                double l3 = (a[oi + j + 3] - s3) / a[o3 + j + 3];
+                a[oi + j] = l0;
+                a[oi + j + 1] = l1;
+                a[oi + j + 2] = l2;
+                a[oi + j + 3] = l3;
+            }
+            for (; j < i; j++) {
+                int oj = j * n;
+                a[oi + j] = (a[oi + j] - dot(a, oi, a, oj, j)) / a[oj + j];
+            }
+            double d = a[oi + i] - dot(a, oi, a, oi, i);
+            if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+                return false;
+            }
+            a[oi + i] = Math.sqrt(d);
+            for (int r = 0; r < i; r++) {
+                a[r * n + i] = 0;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code S = Z·Zᵀ}, Z rows×cols, S rows×rows: the lower triangle four dot products at a time (row r with
+     * rows c..c+3, sharing the loads of row r), mirrored, so S is exactly symmetric.
+     */
+    static void gramOfRows(double[] z, int rows, int cols, double[] s) {
+        for (int r = 0; r < rows; r++) {
+            int or = r * cols, sr = r * rows;
+            int c = 0;
+            for (; c + 3 <= r; c += 4) {
+                int o0 = c * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                for (int k = 0; k < cols; k++) {
+                    double zk = z[or + k];
+                    s0 += zk * z[o0 + k];
+                    s1 += zk * z[o1 + k];
+                    s2 += zk * z[o2 + k];
+                    s3 += zk * z[o3 + k];
+                }
+                s[sr + c] = s0;
+                s[sr + c + 1] = s1;
+                s[sr + c + 2] = s2;
+                s[sr + c + 3] = s3;
+            }
+            for (; c <= r; c++) {
+                s[sr + c] = dot(z, or, z, c * cols, cols);
+            }
+        }
+        mirrorLower(s, rows);
+    }
+
+    /** {@code x[off..off+n) ← L⁻¹·x[off..off+n)}, L lower triangular row-major. */
+    static void forwardSubstitute(double[] l, int n, double[] x, int off) {
+        for (int r = 0; r < n; r++) {
+            int o = r * n;
+            x[off + r] = (x[off + r] - dot(l, o, x, off, r)) / l[o + r];
+        }
+    }
+
+    /** {@code x ← L⁻ᵀ·x}; walking L by rows keeps memory access contiguous (a vectorized update per row). */
+    static void backSubstituteTransposed(double[] l, int n, double[] x) {
+        for (int r = n - 1; r >= 0; r--) {
+            int o = r * n;
+            double xr = x[r] / l[o + r];
+            x[r] = xr;
+            for (int c = 0; c < r; c++) {
+                x[c] -= l[o + c] * xr;
+            }
+        }
+    }
+
+    /** {@code a[ao..ao+len)·b[bo..bo+len)} as four interleaved partial sums (independent adds). */
+    static double dot(double[] a, int ao, double[] b, int bo, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 3 < len; k += 4) {
+            s0 += a[ao + k] * b[bo + k];
+            s1 += a[ao + k + 1] * b[bo + k + 1];
+            s2 += a[ao + k + 2] * b[bo + k + 2];
+            s3 += a[ao + k + 3] * b[bo + k + 3];
+        }
+        for (; k < len; k++) {
+            s0 += a[ao + k] * b[bo + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}

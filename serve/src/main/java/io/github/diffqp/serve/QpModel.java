@@ -225,11 +225,7 @@ enum QpModel {
     }
 
     private static void metadata(JsonGenerator out, String name, String datatype, int[] shape) throws IOException {
-        out.writeStartObject();
-        out.writeStringField("name", name);
-        out.writeStringField("datatype", datatype);
-        out.writeFieldName("shape");
-        out.writeArray(shape, 0, shape.length);
+        nameTypeShape(out, name, datatype, shape);
         out.writeEndObject();
     }
 
@@ -245,12 +241,17 @@ enum QpModel {
 
     /** A tensor up to the opening of its {@code data} array. */
     private static void header(JsonGenerator out, String name, String datatype, int[] shape) throws IOException {
+        nameTypeShape(out, name, datatype, shape);
+        out.writeArrayFieldStart("data");
+    }
+
+    /** The fields every tensor description starts with, in a new object: name, datatype, shape. */
+    private static void nameTypeShape(JsonGenerator out, String name, String datatype, int[] shape) throws IOException {
         out.writeStartObject();
         out.writeStringField("name", name);
         out.writeStringField("datatype", datatype);
         out.writeFieldName("shape");
         out.writeArray(shape, 0, shape.length);
-        out.writeArrayFieldStart("data");
     }
 
     private static Parameter parameter(String symbol) {

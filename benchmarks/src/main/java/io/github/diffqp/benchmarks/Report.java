@@ -92,7 +92,11 @@ public final class Report {
             vector–Jacobian product for a fixed dl/dx, after its forward). ojAlgo has no backward.
             - **× DiffQP**: forward time over DiffQP's (first backend) on the same case; **× fastest**: over the \
             case's fastest row. Above 1 is slower.
-            - **GFLOP/s**: DiffQP's forward rate by the cost model's flop count (per problem and iteration,             forming and factoring the KKT system once: n³/3 + (m+q)·n² + q²·n + q³/3; the solves, refinement and             polishing are left out, so it understates the work done). **% peak**: that over the machine's peak,             measured at the start (see the line above the table: a vectorized multiply–add loop, one thread for             a batch of one, every core otherwise); for the CPU backend only.
+            - **GFLOP/s**: DiffQP's forward rate by the cost model's flop count (per problem and iteration, \
+            forming and factoring the KKT system once: n³/3 + (m+q)·n² + q²·n + q³/3; the solves, refinement and \
+            polishing are left out, so it understates the work done). **% peak**: that over the machine's peak, \
+            measured at the start (see the line above the table: a vectorized multiply–add loop, one thread for \
+            a batch of one, every core otherwise); for the CPU backend only.
             - **alloc MiB**: median heap allocated by one forward, all threads: an upper bound on how much the \
             heap grows during it.
             - **solved**: problems reported solved (DiffQP: status `solved`; ojAlgo: state optimal), of B. \

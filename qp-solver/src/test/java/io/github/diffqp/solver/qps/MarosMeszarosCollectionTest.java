@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Reads every file of a copy of the whole Maros–Meszaros collection (138 files, about 90 MB, not kept in the
- * repository), named by {@code -Ddiffqp.mm.dir=DIR} or {@code DIFFQP_MM_DIR}; without one it reads the small
- * subset at {@code /work/shared/maros-meszaros} where that exists, and is skipped otherwise. Files end in
+ * repository), named by {@code -Ddiffqp.mm.dir=DIR} or {@code DIFFQP_MM_DIR}; without one it reads the repository's
+ * subset of 30 files (the test module's resources), so it runs on every checkout. Files end in
  * {@code .QPS} or {@code .SIF} (the CUTEr mirror's name for the same text).
  *
  * <p>Each file's dimensions are checked against its own CUTEr classification comment
@@ -39,10 +39,10 @@ class MarosMeszarosCollectionTest {
             assertTrue(Files.isDirectory(dir), "diffqp.mm.dir / DIFFQP_MM_DIR names no folder: " + dir);
             return dir;
         }
-        Path shared = Path.of("/work/shared/maros-meszaros");
-        assumeTrue(Files.isDirectory(shared),
-                "no Maros–Meszaros folder: name one with -Ddiffqp.mm.dir=DIR or DIFFQP_MM_DIR");
-        return shared;
+        // The repository's own subset (30 files, kept by the test module): present on every checkout.
+        Path subset = Path.of("../test/src/test/resources/maros-meszaros");
+        assertTrue(Files.isDirectory(subset), "missing " + subset.toAbsolutePath());
+        return subset;
     }
 
     private static List<Path> problemFiles(Path dir) throws IOException {

@@ -161,8 +161,9 @@ final class Equilibration {
             Arrays.fill(gNorm, 0);
             Arrays.fill(aNorm, 0);
             for (int i = 0; i < n; i++) {
+                double di = d[i];
                 for (int j = 0; j < n; j++) {
-                    colNorm[j] = Math.max(colNorm[j], Q[i * n + j] * d[i] * d[j]);
+                    colNorm[j] = larger(colNorm[j], Q[i * n + j] * di * d[j]);
                 }
             }
             blockNorms(G, m, n, d, e, colNorm, gNorm);
@@ -178,12 +179,23 @@ final class Equilibration {
     private static void blockNorms(double[] M, int rows, int n, double[] d, double[] rowScale, double[] colNorm,
                                    double[] rowNorm) {
         for (int r = 0; r < rows; r++) {
+            double scale = rowScale[r], rowMax = rowNorm[r];
             for (int j = 0; j < n; j++) {
-                double v = M[r * n + j] * rowScale[r] * d[j];
-                colNorm[j] = Math.max(colNorm[j], v);
-                rowNorm[r] = Math.max(rowNorm[r], v);
+                double v = M[r * n + j] * scale * d[j];
+                colNorm[j] = larger(colNorm[j], v);
+                rowMax = larger(rowMax, v);
             }
+            rowNorm[r] = rowMax;
         }
+    }
+
+    /**
+     * The larger of two finite non-negative numbers. Math.max also orders NaN and −0, which these values never
+     * are, at the price of branches that keep the Ruiz loops from compiling to vector code: about a seventh of
+     * the OptNet forward went to these loops with Math.max.
+     */
+    private static double larger(double a, double b) {
+        return a >= b ? a : b;
     }
 
     /** One Ruiz step: divide by the square root of the norm; an empty row or column is left alone. */

@@ -55,7 +55,9 @@ public final class InferenceServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Object lock = new Object();
     private boolean draining; // guarded by lock
-    private int inFlight;     // inference requests being answered; guarded by lock
+    private int inFlight;     // inference requests accepted and not yet answered on the wire; guarded by lock
+    /** The request attribute that marks an inference request counted in {@link #inFlight}. */
+    private static final String IN_FLIGHT = "io.github.diffqp.serve.inFlight";
     private boolean stopped;  // guarded by lock
 
     private InferenceServer(ServerSettings settings, BiFunction<QpBatch, SolverOptions, QpSolution> solver) {
@@ -235,8 +237,18 @@ public final class InferenceServer implements AutoCloseable {
             }
             response.setStatus(reply.status());
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
-            response.write(true, ByteBuffer.wrap(reply.body()), callback);
+            // An accepted inference request counts as in flight until its answer is written, not merely made:
+            // a drain that stopped Jetty in between would cut the answer off.
+            boolean counted = request.getAttribute(IN_FLIGHT) != null;
+            response.write(true, ByteBuffer.wrap(reply.body()), counted ? Callback.from(callback, this::leave) : callback);
             return true;
+        }
+
+        private void leave() {
+            synchronized (lock) {
+                inFlight--;
+                lock.notifyAll();
+            }
         }
 
         private Reply route(String method, String path, Request request) {
@@ -311,7 +323,6 @@ public final class InferenceServer implements AutoCloseable {
         private Reply infer(QpModel model, Request request) {
             long received = System.nanoTime();
             int code = 500;
-            boolean entered = false;
             try {
                 synchronized (lock) {
                     if (draining) {
@@ -319,7 +330,7 @@ public final class InferenceServer implements AutoCloseable {
                         throw RequestException.unavailable("the server is draining; send to another replica");
                     }
                     inFlight++;
-                    entered = true;
+                    request.setAttribute(IN_FLIGHT, Boolean.TRUE); // left when the answer is written (handle)
                 }
                 InferRequest parsed = InferRequest.parse(body(request));
                 QpBatch batch = model.batch(parsed);
@@ -350,12 +361,6 @@ public final class InferenceServer implements AutoCloseable {
                 throw e;
             } finally {
                 engine.metrics().request(model.modelName(), code);
-                if (entered) {
-                    synchronized (lock) {
-                        inFlight--;
-                        lock.notifyAll();
-                    }
-                }
             }
         }
 

@@ -285,11 +285,7 @@ public final class QpBatch {
         double[] v = Q.values();
         for (int i = 0; i < Q.copies(); i++) {
             int o = Q.offset(i);
-            double scale = 0;
-            for (int k = 0; k < n * n; k++) {
-                scale = Math.max(scale, Math.abs(v[o + k]));
-            }
-            double limit = SYMMETRY_TOLERANCE * (1 + scale);
+            double limit = SYMMETRY_TOLERANCE * (1 + maxAbs(v, o, n * n));
             for (int r = 0; r < n; r++) {
                 for (int c = r + 1; c < n; c++) {
                     double a = v[o + r * n + c], t = v[o + c * n + r];

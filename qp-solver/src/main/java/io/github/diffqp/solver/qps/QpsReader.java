@@ -697,14 +697,15 @@ public final class QpsReader {
 
         QpsModel build() {
             int n = columns.size();
-            requireDenseFits(n);
+            List<double[]> sides = constraints.stream().map(this::interval).toList();
+            requireDenseFits(n, sides);
             double[][] dense = new double[constraints.size()][n];
             for (Entry e : entries) {
                 dense[e.row()][e.column()] = e.value();
             }
             Constraints out = new Constraints();
             for (Row row : constraints) {
-                double[] side = interval(row);
+                double[] side = sides.get(row.index);
                 out.add(dense[row.index], side[0], side[1], row.name);
             }
             double[] p = new double[n];
@@ -736,24 +737,16 @@ public final class QpsReader {
          * matrix allows, or dense rows (constraints, bound rows, Q) beyond the heap. A QPS file is sparse:
          * 2 MB of free columns can ask for gigabytes densely.
          */
-        private void requireDenseFits(int n) {
+        private void requireDenseFits(int n, List<double[]> sides) {
             QpBatch.requireVariables(n);
             long gRows = 0, aRows = 0;
-            for (Row row : constraints) {
-                double[] side = interval(row);
-                if (side[0] == side[1]) {
-                    aRows++;
-                } else {
-                    gRows += (side[1] < INF ? 1 : 0) + (side[0] > -INF ? 1 : 0);
-                }
+            for (double[] side : sides) {
+                aRows += Constraints.equalityRows(side[0], side[1]);
+                gRows += Constraints.inequalityRows(side[0], side[1]);
             }
             for (Column col : columns.values()) {
-                double lo = col.effectiveLower(), hi = col.upper;
-                if (lo == hi) {
-                    aRows++;
-                } else {
-                    gRows += (hi < INF ? 1 : 0) + (lo > -INF ? 1 : 0);
-                }
+                aRows += Constraints.equalityRows(col.effectiveLower(), col.upper);
+                gRows += Constraints.inequalityRows(col.effectiveLower(), col.upper);
             }
             // Q, the constraint rows, one unit row per bounded column, and G and A flattened from them.
             long entries = (long) n * n + (long) constraints.size() * n + 2 * (gRows + aRows) * n;
@@ -799,7 +792,17 @@ public final class QpsReader {
         final List<Double> b = new ArrayList<>();
         final List<String> aNames = new ArrayList<>();
 
-        /** Adds {@code lo ≤ coefficients·x ≤ hi}. */
+        /** Rows of A that {@code lo ≤ a·x ≤ hi} becomes: one when the sides meet, else none. */
+        static int equalityRows(double lo, double hi) {
+            return lo == hi ? 1 : 0;
+        }
+
+        /** Rows of G that {@code lo ≤ a·x ≤ hi} becomes: one per finite side, unless it is an equality. */
+        static int inequalityRows(double lo, double hi) {
+            return lo == hi ? 0 : (hi < INF ? 1 : 0) + (lo > -INF ? 1 : 0);
+        }
+
+        /** Adds {@code lo ≤ coefficients·x ≤ hi}: as {@link #equalityRows} and {@link #inequalityRows} count. */
         void add(double[] coefficients, double lo, double hi, String label) {
             if (lo == hi) {
                 a.add(coefficients);

@@ -57,7 +57,7 @@ public final class GradientFile {
         String path = JsonPath.key(JsonPath.ROOT, KEY);
         // [n] is accepted for a single problem, where a batch axis of one is easy to forget.
         if (batch == 1 && NestedArray.probe(node, path).depth() == 1) {
-            return NestedArray.read(node, path, new int[] {n}, new String[] {" (n = " + n + ")"}).values();
+            return vector(node, path, n);
         }
         requireDepth(node, path, 2, "[B][n] with B = " + batch + ", n = " + n + (batch == 1 ? ", or [n]" : ""));
         return NestedArray.read(node, path, new int[] {batch, n},
@@ -94,7 +94,7 @@ public final class GradientFile {
                 JsonNode node = gradientOf(root.get(i), at);
                 String path = JsonPath.key(at, KEY);
                 requireDepth(node, path, 1, "[n] with n = " + n[i]);
-                out.add(NestedArray.read(node, path, new int[] {n[i]}, new String[] {" (n = " + n[i] + ")"}).values());
+                out.add(vector(node, path, n[i]));
             }
             return Collections.unmodifiableList(out);
         }
@@ -102,7 +102,7 @@ public final class GradientFile {
         String path = JsonPath.key(JsonPath.ROOT, KEY);
         if (n.length == 1 && NestedArray.probe(node, path).depth() == 1) {
             // One problem (a QPS file, an array of one): [n] as for a batch of one.
-            return List.of(NestedArray.read(node, path, new int[] {n[0]}, new String[] {" (n = " + n[0] + ")"}).values());
+            return List.of(vector(node, path, n[0]));
         }
         requireDepth(node, path, 2, "one row per problem" + (n.length == 1 ? ", or [n] for the one problem" : ""));
         if (node.size() != n.length) {
@@ -116,6 +116,11 @@ public final class GradientFile {
                     + n[i] + ")"}).values());
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** One problem's gradient: a flat array of exactly {@code n} numbers at {@code path}. */
+    private static double[] vector(JsonNode node, String path, int n) {
+        return NestedArray.read(node, path, new int[] {n}, new String[] {" (n = " + n + ")"}).values();
     }
 
     /** The dl_dx value of a gradient object, refusing other keys. */

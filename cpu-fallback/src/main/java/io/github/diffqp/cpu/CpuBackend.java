@@ -6,6 +6,7 @@ import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,9 @@ final class CpuBackend implements Backend {
     private interface ProblemOp {
         void run(int problem);
     }
+
+    /** The dense kernels, vectorized where the JVM allows (docs/DESIGN.md §4.2). */
+    static final DenseKernels KERNELS = DenseKernels.fastest();
 
     private final int batch;
     /** The current mask; replaced, never changed in place, so that recorded operations keep theirs. */
@@ -63,6 +67,13 @@ final class CpuBackend implements Backend {
         final DMatrixRMaj[] m;
         final int rows, cols;
         boolean diagonal;
+        /**
+         * How M·x is run without horizontal sums (dot products), which cost more than the multiply–adds in the
+         * kernels: a symmetric M is its own transpose, any other uploaded M keeps {@code transposed} (Mᵀ per copy)
+         * so that M·x = (Mᵀ)ᵀ·x. Both are dropped when an operation writes the matrix.
+         */
+        boolean symmetric;
+        DMatrixRMaj[] transposed;
 
         Mat(DMatrixRMaj[] m, int rows, int cols) {
             this.m = m;
@@ -142,7 +153,36 @@ final class CpuBackend implements Backend {
         }
         Mat mat = new Mat(m, d.rows(), d.cols());
         mat.diagonal = isDiagonal(mat);
+        mat.symmetric = !mat.diagonal && isSymmetric(mat);
+        if (!mat.diagonal && !mat.symmetric) {
+            mat.transposed = new DMatrixRMaj[m.length];
+            for (int i = 0; i < m.length; i++) {
+                mat.transposed[i] = CommonOps_DDRM.transpose(m[i], null);
+            }
+        }
         return mat;
+    }
+
+    private static boolean isSymmetric(Mat a) {
+        if (a.rows != a.cols) {
+            return false;
+        }
+        for (DMatrixRMaj mi : a.m) {
+            for (int r = 0; r < a.rows; r++) {
+                for (int c = 0; c < r; c++) {
+                    if (mi.data[r * a.cols + c] != mi.data[c * a.cols + r]) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Called when an operation is recorded that writes {@code a}: its symmetry and transpose no longer hold. */
+    private static void written(Mat a) {
+        a.symmetric = false;
+        a.transposed = null;
     }
 
     private static boolean isDiagonal(Mat a) {
@@ -282,17 +322,21 @@ final class CpuBackend implements Backend {
         Mat a = (Mat) M;
         Vec xs = (Vec) x, ys = (Vec) y;
         int rows = a.rows, cols = a.cols;
-        boolean diagonal = a.diagonal;
+        boolean diagonal = a.diagonal, symmetric = a.symmetric;
+        DMatrixRMaj[] transposed = a.transposed;
         perProblem(i -> {
             double[] m = a.of(i).data, xv = xs.of(i), yv = ys.of(i);
             if (diagonal) {
                 for (int r = 0; r < rows; r++) {
                     yv[r] = alpha * m[r * cols + r] * xv[r] + beta * yv[r];
                 }
-            } else if (transpose) {
-                DenseKernels.multiplyTransposed(m, rows, cols, xv, alpha, beta, yv);
+            } else if (transpose || symmetric) {
+                KERNELS.multiplyTransposed(m, rows, cols, xv, alpha, beta, yv);
+            } else if (transposed != null) {
+                KERNELS.multiplyTransposed(transposed[transposed.length == 1 ? 0 : i].data, cols, rows, xv, alpha,
+                        beta, yv);
             } else {
-                DenseKernels.multiply(m, rows, cols, xv, alpha, beta, yv);
+                KERNELS.multiply(m, rows, cols, xv, alpha, beta, yv);
             }
         }, diagonal ? rows : (double) rows * cols, ys.isShared());
     }
@@ -304,6 +348,7 @@ final class CpuBackend implements Backend {
         int n = k.rows;
         boolean diagonal = q.diagonal && (g == null || g.diagonal);
         k.diagonal = diagonal;
+        written(k);
         perProblem(i -> {
             double[] kd = k.of(i).data;
             System.arraycopy(q.of(i).data, 0, kd, 0, n * n);
@@ -318,7 +363,7 @@ final class CpuBackend implements Backend {
                 }
                 return;
             }
-            DenseKernels.addWeightedGram(kd, gd, wv, g.rows, n);
+            KERNELS.addWeightedGram(kd, gd, wv, g.rows, n);
             DenseKernels.mirrorLower(kd, n);
         }, g == null || diagonal ? (double) n * n : (double) g.rows * n * n, k.isShared());
     }
@@ -327,6 +372,8 @@ final class CpuBackend implements Backend {
     public void formSchurComplement(BatchMatrix L, BatchMatrix A, BatchMatrix work, BatchMatrix S) {
         Mat l = (Mat) L, a = (Mat) A, z = (Mat) work, s = (Mat) S;
         int n = l.rows, q = a.rows;
+        written(z);
+        written(s);
         boolean diagonal = l.diagonal;
         perProblem(i -> {
             double[] zd = z.of(i).data, ld = l.of(i).data;
@@ -340,10 +387,10 @@ final class CpuBackend implements Backend {
             } else {
                 // Row r of Z = A·L⁻ᵀ is L⁻¹·aᵣ: one forward substitution per row, on contiguous memory.
                 for (int r = 0; r < q; r++) {
-                    DenseKernels.forwardSubstitute(ld, n, zd, r * n);
+                    KERNELS.forwardSubstitute(ld, n, zd, r * n);
                 }
             }
-            DenseKernels.gramOfRows(zd, q, n, s.of(i).data);
+            KERNELS.gramOfRows(zd, q, n, s.of(i).data);
         }, (double) q * n * (n + q), s.isShared() || z.isShared());
     }
 
@@ -352,6 +399,7 @@ final class CpuBackend implements Backend {
         Vec us = (Vec) u, vs = (Vec) v;
         Mat o = (Mat) out;
         int rows = o.rows, cols = o.cols;
+        written(o);
         perProblem(i -> {
             double[] uv = us.of(i), vv = vs.of(i), od = o.of(i).data;
             for (int r = 0; r < rows; r++) {
@@ -382,6 +430,7 @@ final class CpuBackend implements Backend {
     @Override
     public void addToDiagonal(BatchMatrix M, double[] shift) {
         Mat a = (Mat) M;
+        written(a);
         double[] s = shift.clone();
         perProblem(i -> {
             double[] d = a.of(i).data;
@@ -394,11 +443,12 @@ final class CpuBackend implements Backend {
     @Override
     public void cholesky(BatchMatrix M, boolean[] ok) {
         Mat a = (Mat) M;
+        written(a);
         int n = a.rows;
         boolean diagonal = a.diagonal;
         perProblemNow(i -> {
             double[] d = a.of(i).data;
-            boolean good = diagonal ? diagonalCholesky(d, n) : DenseKernels.choleskyLower(d, n);
+            boolean good = diagonal ? diagonalCholesky(d, n) : KERNELS.choleskyLower(d, n);
             ok[i] = good;
         }, diagonal ? n : (double) n * n * n / 3);
     }
@@ -429,8 +479,8 @@ final class CpuBackend implements Backend {
                 }
                 return;
             }
-            DenseKernels.forwardSubstitute(ld, n, x, 0);
-            DenseKernels.backSubstituteTransposed(ld, n, x);
+            KERNELS.forwardSubstitute(ld, n, x, 0);
+            KERNELS.backSubstituteTransposed(ld, n, x);
         }, diagonal ? n : 2.0 * n * n, bs.isShared());
     }
 

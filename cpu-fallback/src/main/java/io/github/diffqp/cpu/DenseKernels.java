@@ -11,16 +11,43 @@ package io.github.diffqp.cpu;
  * the core can do; there several independent sums run side by side (several rows at once, or partial sums)
  * so that the adds overlap.
  */
-final class DenseKernels {
-    private DenseKernels() {
+class DenseKernels {
+    DenseKernels() {
     }
 
     /**
-     * The lower triangle of {@code K += Gᵀ·diag(w)·G}, G m×n, K n×n (its upper triangle is not touched).
+     * The kernels to use: {@link VectorKernels} when the JVM has the Vector API ({@code --add-modules
+     * jdk.incubator.vector}) with vectors of at least four doubles, these scalar ones otherwise or when the
+     * system property {@code diffqp.kernels} is {@code scalar}. The vector class is loaded only after the
+     * module is known to be there, so the library runs without it.
+     */
+    static DenseKernels fastest() {
+        boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        if (vectorApi && !"scalar".equals(System.getProperty("diffqp.kernels"))) {
+            try {
+                if (VectorKernels.lanes() >= 4) {
+                    return new VectorKernels();
+                }
+            } catch (LinkageError e) {
+                // The module is present but its classes cannot be used here: keep the scalar kernels.
+            }
+        }
+        return new DenseKernels();
+    }
+
+    /** What these kernels are, for reports: {@code scalar}, or the vector width. */
+    String describe() {
+        return "scalar";
+    }
+
+    /**
+     * The lower triangle of {@code K += Gᵀ·diag(w)·G}, G m×n, K n×n. Entries above the diagonal are left
+     * undefined (this implementation does not touch them; {@link VectorKernels}' may): mirror the lower
+     * triangle afterwards.
      * Four rows of G per pass over K: the pass's inner loop is vectorized and carries four multiply–adds per
      * element of K loaded and stored, where one row per pass streams the whole of K for each row of G.
      */
-    static void addWeightedGram(double[] k, double[] g, double[] w, int m, int n) {
+    void addWeightedGram(double[] k, double[] g, double[] w, int m, int n) {
         int j = 0;
         for (; j + 3 < m; j += 4) {
             int o0 = j * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
@@ -55,7 +82,7 @@ final class DenseKernels {
     }
 
     /** {@code y = alpha·M·x + beta·y}, M rows×cols: four rows' dot products at once. */
-    static void multiply(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
+    void multiply(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
         int r = 0;
         for (; r + 3 < rows; r += 4) {
             int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
@@ -83,7 +110,7 @@ final class DenseKernels {
     }
 
     /** {@code y = alpha·Mᵀ·x + beta·y}, M rows×cols: four rows of M per (vectorized) pass over y. */
-    static void multiplyTransposed(double[] mat, int rows, int cols, double[] x, double alpha, double beta,
+    void multiplyTransposed(double[] mat, int rows, int cols, double[] x, double alpha, double beta,
                                    double[] y) {
         if (beta != 1) {
             for (int c = 0; c < cols; c++) {
@@ -115,7 +142,7 @@ final class DenseKernels {
      *
      * @return false when a pivot is not a positive finite number: A is not numerically positive definite
      */
-    static boolean choleskyLower(double[] a, int n) {
+    boolean choleskyLower(double[] a, int n) {
         for (int i = 0; i < n; i++) {
             int oi = i * n;
             int j = 0;
@@ -149,14 +176,24 @@ final class DenseKernels {
                 int oj = j * n;
                 a[oi + j] = (a[oi + j] - dot(a, oi, a, oj, j)) / a[oj + j];
             }
-            double d = a[oi + i] - dot(a, oi, a, oi, i);
-            if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+            if (!setPivot(a, n, i, a[oi + i] - dot(a, oi, a, oi, i))) {
                 return false;
             }
-            a[oi + i] = Math.sqrt(d);
-            for (int r = 0; r < i; r++) {
-                a[r * n + i] = 0;
-            }
+        }
+        return true;
+    }
+
+    /**
+     * Row i's pivot: {@code L[i][i] = √d} and column i above it zeroed (the factor's upper triangle); false
+     * when d is not a positive finite number.
+     */
+    private static boolean setPivot(double[] a, int n, int i, double d) {
+        if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+            return false;
+        }
+        a[i * n + i] = Math.sqrt(d);
+        for (int r = 0; r < i; r++) {
+            a[r * n + i] = 0;
         }
         return true;
     }
@@ -165,7 +202,7 @@ final class DenseKernels {
      * {@code S = Z·Zᵀ}, Z rows×cols, S rows×rows: the lower triangle four dot products at a time (row r with
      * rows c..c+3, sharing the loads of row r), mirrored, so S is exactly symmetric.
      */
-    static void gramOfRows(double[] z, int rows, int cols, double[] s) {
+    void gramOfRows(double[] z, int rows, int cols, double[] s) {
         for (int r = 0; r < rows; r++) {
             int or = r * cols, sr = r * rows;
             int c = 0;
@@ -192,7 +229,7 @@ final class DenseKernels {
     }
 
     /** {@code x[off..off+n) ← L⁻¹·x[off..off+n)}, L lower triangular row-major. */
-    static void forwardSubstitute(double[] l, int n, double[] x, int off) {
+    void forwardSubstitute(double[] l, int n, double[] x, int off) {
         for (int r = 0; r < n; r++) {
             int o = r * n;
             x[off + r] = (x[off + r] - dot(l, o, x, off, r)) / l[o + r];
@@ -200,7 +237,7 @@ final class DenseKernels {
     }
 
     /** {@code x ← L⁻ᵀ·x}; walking L by rows keeps memory access contiguous (a vectorized update per row). */
-    static void backSubstituteTransposed(double[] l, int n, double[] x) {
+    void backSubstituteTransposed(double[] l, int n, double[] x) {
         for (int r = n - 1; r >= 0; r--) {
             int o = r * n;
             double xr = x[r] / l[o + r];
@@ -212,7 +249,7 @@ final class DenseKernels {
     }
 
     /** {@code a[ao..ao+len)·b[bo..bo+len)} as four interleaved partial sums (independent adds). */
-    static double dot(double[] a, int ao, double[] b, int bo, int len) {
+    double dot(double[] a, int ao, double[] b, int bo, int len) {
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int k = 0;
         for (; k + 3 < len; k += 4) {

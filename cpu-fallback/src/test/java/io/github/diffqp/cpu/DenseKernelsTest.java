@@ -4,8 +4,13 @@ import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,12 +18,33 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The blocked kernels against the textbook loops they replace, at every size from 1 to 11 (so that each
- * blocked loop's remainder, 0 to 3 rows or entries, is taken), and the backend's recording against what
- * the host does between calls.
+ * The blocked kernels, scalar and (where the JVM has the Vector API, as under this build's tests) vector,
+ * against the textbook loops they replace, at every size from 1 to 11 (so that each blocked loop's
+ * remainder, 0 to 3 rows or entries, is taken) and at sizes around one and two vectors of eight and four
+ * (so that each vector tile's edges are); and the backend's recording against what the host does between
+ * calls.
  */
 class DenseKernelsTest {
     private static final double TOL = 1e-12;
+    /** 1–11, then the edges of 4- and 8-wide vectors and their 4-row × 2-vector tiles. */
+    private static final int[] SIZES = IntStream.concat(IntStream.rangeClosed(1, 11),
+            IntStream.of(15, 16, 17, 19, 23, 31, 33, 40)).toArray();
+
+    static List<DenseKernels> kernels() {
+        List<DenseKernels> all = new ArrayList<>(List.of(new DenseKernels()));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            all.add(new VectorKernels());
+        }
+        return all;
+    }
+
+    @Test
+    void theVectorKernelsAreChosenWhenTheJvmHasTheVectorApi() {
+        boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(vectorApi ? VectorKernels.class : DenseKernels.class, DenseKernels.fastest().getClass());
+        // This build runs its tests with the module (pom.xml's argLine), so the vector kernels are tested.
+        assertTrue(vectorApi, "tests run without --add-modules jdk.incubator.vector");
+    }
 
     private static double[] gaussian(Random rnd, int length) {
         double[] v = new double[length];
@@ -28,11 +54,12 @@ class DenseKernelsTest {
         return v;
     }
 
-    @Test
-    void productsMatchTheTextbookLoops() {
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void productsMatchTheTextbookLoops(DenseKernels kernels) {
         Random rnd = new Random(1);
-        for (int rows = 1; rows <= 11; rows++) {
-            for (int cols = 1; cols <= 11; cols += 3) {
+        for (int rows : SIZES) {
+            for (int cols : SIZES) {
                 double[] m = gaussian(rnd, rows * cols), x = gaussian(rnd, cols), u = gaussian(rnd, rows);
                 double[] y = gaussian(rnd, rows), expected = new double[rows];
                 for (int r = 0; r < rows; r++) {
@@ -42,7 +69,7 @@ class DenseKernelsTest {
                     }
                     expected[r] = 2 * s - 0.5 * y[r];
                 }
-                DenseKernels.multiply(m, rows, cols, x, 2, -0.5, y);
+                kernels.multiply(m, rows, cols, x, 2, -0.5, y);
                 assertArrayEquals(expected, y, TOL, rows + "×" + cols);
 
                 double[] z = gaussian(rnd, cols), expectedT = new double[cols];
@@ -53,17 +80,18 @@ class DenseKernelsTest {
                     }
                     expectedT[c] = -s + 3 * z[c];
                 }
-                DenseKernels.multiplyTransposed(m, rows, cols, u, -1, 3, z);
+                kernels.multiplyTransposed(m, rows, cols, u, -1, 3, z);
                 assertArrayEquals(expectedT, z, TOL, "transposed " + rows + "×" + cols);
             }
         }
     }
 
-    @Test
-    void weightedGramAndGramOfRowsMatchTheTextbookLoops() {
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void weightedGramAndGramOfRowsMatchTheTextbookLoops(DenseKernels kernels) {
         Random rnd = new Random(2);
-        for (int m = 1; m <= 11; m++) {
-            for (int n = 1; n <= 11; n += 2) {
+        for (int m : SIZES) {
+            for (int n : SIZES) {
                 double[] g = gaussian(rnd, m * n), w = gaussian(rnd, m), k = gaussian(rnd, n * n);
                 double[] expected = k.clone();
                 for (int r = 0; r < n; r++) {
@@ -75,7 +103,7 @@ class DenseKernelsTest {
                         expected[r * n + c] = (r >= c ? k[r * n + c] : k[c * n + r]) + s;
                     }
                 }
-                DenseKernels.addWeightedGram(k, g, w, m, n);
+                kernels.addWeightedGram(k, g, w, m, n);
                 DenseKernels.mirrorLower(k, n);
                 assertArrayEquals(expected, k, TOL, m + "×" + n);
 
@@ -87,16 +115,17 @@ class DenseKernelsTest {
                         }
                     }
                 }
-                DenseKernels.gramOfRows(g, m, n, s);
+                kernels.gramOfRows(g, m, n, s);
                 assertArrayEquals(expectedS, s, TOL, "Z·Zᵀ " + m + "×" + n);
             }
         }
     }
 
-    @Test
-    void choleskyFactorsAndSolves() {
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void choleskyFactorsAndSolves(DenseKernels kernels) {
         Random rnd = new Random(3);
-        for (int n = 1; n <= 11; n++) {
+        for (int n : SIZES) {
             // A = MᵀM + I: positive definite; the factor must reproduce it and zero its upper triangle.
             double[] mm = gaussian(rnd, n * n), a = new double[n * n];
             for (int r = 0; r < n; r++) {
@@ -108,7 +137,7 @@ class DenseKernelsTest {
                 a[r * n + r] += 1;
             }
             double[] l = a.clone();
-            assertTrue(DenseKernels.choleskyLower(l, n));
+            assertTrue(kernels.choleskyLower(l, n));
             for (int r = 0; r < n; r++) {
                 for (int c = 0; c < n; c++) {
                     double s = 0;
@@ -128,17 +157,18 @@ class DenseKernelsTest {
                     b[r] += a[r * n + c] * x[c];
                 }
             }
-            DenseKernels.forwardSubstitute(l, n, b, 0);
-            DenseKernels.backSubstituteTransposed(l, n, b);
+            kernels.forwardSubstitute(l, n, b, 0);
+            kernels.backSubstituteTransposed(l, n, b);
             assertArrayEquals(x, b, 1e-9, "solve, n=" + n);
         }
     }
 
-    @Test
-    void choleskyRefusesIndefiniteAndNonFiniteMatrices() {
-        assertFalse(DenseKernels.choleskyLower(new double[] {1, 2, 2, 1}, 2));
-        assertFalse(DenseKernels.choleskyLower(new double[] {1, 0, 0, Double.NaN}, 2));
-        assertFalse(DenseKernels.choleskyLower(new double[] {Double.POSITIVE_INFINITY}, 1));
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void choleskyRefusesIndefiniteAndNonFiniteMatrices(DenseKernels kernels) {
+        assertFalse(kernels.choleskyLower(new double[] {1, 2, 2, 1}, 2));
+        assertFalse(kernels.choleskyLower(new double[] {1, 0, 0, Double.NaN}, 2));
+        assertFalse(kernels.choleskyLower(new double[] {Double.POSITIVE_INFINITY}, 1));
     }
 
     @Test

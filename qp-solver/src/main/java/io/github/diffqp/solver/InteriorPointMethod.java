@@ -682,7 +682,7 @@ final class InteriorPointMethod {
      * stays near 1; the other form lets rounding in G·dx pin such a slack and stall the method.
      */
     private void direction() {
-        kkt.solveAugmented(rx, ru, ry, d.dx, d.dz, d.dy, options.refinementSteps(), null);
+        kkt.solveNewton(rx, ru, ry, d.dx, d.dz, d.dy, options.refinementSteps(), active);
         be.divideElements(d.dz, w, d.ds);
         be.axpby(-1, ru, -1, d.ds);
         be.axpby(-1, r.rp, 1, d.ds);

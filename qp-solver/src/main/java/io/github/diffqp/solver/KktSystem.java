@@ -47,6 +47,13 @@ public final class KktSystem {
      * needs only W⁻¹, then converges in a few steps to the unregularized answer.
      */
     private static final double WEIGHT_CAP = 1e8;
+    /**
+     * A Newton step's solve stops refining once the unreduced residual is this small relative to its
+     * right-hand side: far below what the step's length and the next iteration's residuals can notice, and
+     * reached by the first solve wherever the weights are below the cap, so refinement runs only where it
+     * removes the cap's or the shifts' bias.
+     */
+    private static final double NEWTON_ACCURACY = 1e-10;
 
     private final Backend backend;
     /** Q + ρ·AᵀA: the constant part of K. */
@@ -282,18 +289,51 @@ public final class KktSystem {
      * residual involves only W⁻¹, which is small there, so refinement restores du to full accuracy.
      * {@code ru} may be null (zero); {@code ry}, {@code dy} are null when q = 0; {@code du} when m = 0.
      * As in {@link #solve}, the first block row is taken plus ρAᵀ times the last, with Q + ρAᵀA for Q.
-     * Refinement takes {@code refinementSteps} steps; with {@code untilConverged} given (polishing and the
-     * backward, which want the solve to full accuracy: the problems being solved, the backend's mask) each of
-     * those problems goes on while its residual still halves (see {@link #MAX_REFINEMENT_STEPS}), and leaves
-     * the mask when it does not, so one slow problem does not hold up the others; the mask is restored at the
-     * end. The Newton steps need no more than the fixed count.
+     *
+     * <p>This is the Newton step's solve: each problem of {@code problems} (the backend's mask) refines up to
+     * {@code refinementSteps} times and stops as soon as its residual is below {@link #NEWTON_ACCURACY}
+     * relative to the right-hand side, which is where the step needs no more (docs/DESIGN.md §2.9).
      */
-    void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
-                        BatchVector dy, int refinementSteps, boolean[] untilConverged) {
+    void solveNewton(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
+                     BatchVector dy, int refinementSteps, boolean[] problems) {
         if (m == 0) {
             solve(rx, ry, dx, dy, refinementSteps);
             return;
         }
+        double[] enough = new double[problems.length];
+        if (refinementSteps > 0) {
+            rightHandSideNorms(rx, ru, ry, enough);
+            for (int i = 0; i < enough.length; i++) {
+                enough[i] *= NEWTON_ACCURACY;
+            }
+        }
+        solveUnreduced(rx, ru, ry, dx, du, dy, problems, refinementSteps, Integer.MAX_VALUE, enough);
+    }
+
+    /**
+     * {@link #solveNewton}'s system solved to full accuracy, for polishing and the backward: each problem of
+     * {@code problems} (the backend's mask) refines while its residual still halves, at least
+     * {@code refinementSteps} and at most {@link #MAX_REFINEMENT_STEPS} times, and leaves the mask when it
+     * stops, so one slow problem does not hold up the others; the mask is restored at the end.
+     */
+    void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
+                        BatchVector dy, int refinementSteps, boolean[] problems) {
+        if (m == 0) {
+            solve(rx, ry, dx, dy, refinementSteps);
+            return;
+        }
+        solveUnreduced(rx, ru, ry, dx, du, dy, problems, MAX_REFINEMENT_STEPS, refinementSteps, null);
+    }
+
+    /**
+     * The elimination solve and its refinement for {@link #solveNewton} and {@link #solveAugmented}: at most
+     * {@code maxSteps} steps; a problem stops refining when its residual (largest of the three blocks) is at
+     * most {@code enough[i]} (when given), or, from step {@code halvingFrom} on, when it did not fall to half
+     * the previous step's.
+     */
+    private void solveUnreduced(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
+                                BatchVector dy, boolean[] problems, int maxSteps, int halvingFrom,
+                                double[] enough) {
         rx = withRho(rx, ry);
         if (augX == null) {
             int n = Q.rows();
@@ -312,8 +352,7 @@ public final class KktSystem {
         }
         eliminate(rx, augRes, ry, dx, du, dy);
         Arrays.fill(previousResidual, Double.POSITIVE_INFINITY);
-        int maxSteps = untilConverged != null ? MAX_REFINEMENT_STEPS : refinementSteps;
-        boolean[] refining = untilConverged != null ? untilConverged.clone() : null;
+        boolean[] refining = problems.clone();
         for (int step = 0; step < maxSteps; step++) {
             // Residuals of the unreduced system: augX (x rows), augU (u rows), augY (y rows).
             backend.copy(rx, augX);
@@ -329,7 +368,7 @@ public final class KktSystem {
                 backend.copy(ry, augY);
                 backend.multiply(A, false, dx, -1, 1, augY);
             }
-            if (refining != null && !progressing(previousResidual, currentResidual, refining, step >= refinementSteps)) {
+            if (!progressing(refining, step >= halvingFrom, enough)) {
                 break;
             }
             eliminate(augX, augU, augY, augCx, augCu, augCy);
@@ -339,33 +378,42 @@ public final class KktSystem {
                 backend.axpby(1, augCy, 1, dy);
             }
         }
-        if (untilConverged != null) {
-            backend.setActive(untilConverged);
+        backend.setActive(problems);
+    }
+
+    /** {@code out[i]} = the largest of ‖rx‖∞, ‖ru‖∞, ‖ry‖∞ for problem i (absent blocks count zero). */
+    private void rightHandSideNorms(BatchVector rx, BatchVector ru, BatchVector ry, double[] out) {
+        blockNorms(new BatchVector[] {rx, ru, ry}, out);
+    }
+
+    /** {@code out[i]} = the largest ‖v‖∞ over the given vectors of problem i (null entries skipped). */
+    private void blockNorms(BatchVector[] blocks, double[] out) {
+        Arrays.fill(out, 0);
+        for (BatchVector r : blocks) {
+            if (r == null) {
+                continue;
+            }
+            Arrays.fill(scratch, 0);
+            backend.normInf(r, scratch);
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Math.max(out[i], scratch[i]);
+            }
         }
     }
 
     /**
-     * Whether refinement still pays, per problem: with {@code drop}, a problem of {@code refining} whose
-     * residual (largest of the three blocks) did not fall to half the previous step's leaves it, and the
-     * backend's mask is set to the problems left. Updates {@code previous} to this step's residuals; false
-     * when none is left.
+     * Whether refinement still pays, per problem of {@code refining}: a problem leaves it when its residual
+     * (largest of the three blocks) is at most {@code enough[i]} (when given), or, with {@code drop}, when it
+     * did not fall to half the previous step's. The backend's mask is set to the problems left; false when
+     * none is left.
      */
-    private boolean progressing(double[] previous, double[] current, boolean[] refining, boolean drop) {
-        double[] block = scratch;
-        Arrays.fill(current, 0);
-        for (BatchVector r : new BatchVector[] {augX, augU, augY}) {
-            if (r == null) {
-                continue;
-            }
-            Arrays.fill(block, 0);
-            backend.normInf(r, block);
-            for (int i = 0; i < current.length; i++) {
-                current[i] = Math.max(current[i], block[i]);
-            }
-        }
+    private boolean progressing(boolean[] refining, boolean drop, double[] enough) {
+        double[] current = currentResidual, previous = previousResidual;
+        blockNorms(new BatchVector[] {augX, augU, augY}, current);
         boolean any = false;
         for (int i = 0; i < current.length; i++) {
-            refining[i] &= !drop || current[i] > 0 && current[i] <= 0.5 * previous[i];
+            refining[i] &= (enough == null || current[i] > enough[i])
+                    && (!drop || current[i] > 0 && current[i] <= 0.5 * previous[i]);
             any |= refining[i];
             previous[i] = current[i];
         }

@@ -1,0 +1,341 @@
+package io.github.diffqp.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link DenseKernels} written with the Vector API ({@code jdk.incubator.vector}), used when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (docs/DESIGN.md §4.2). Why: HotSpot vectorizes only a loop's
+ * innermost contiguous loop, with scalar entry and exit loops that, at n = 100 and in triangles, take much of
+ * the time, and never a dot product. Here each kernel holds a block of results in vector registers across its
+ * whole inner loop, as a BLAS micro-kernel does: K = Q + GᵀWG runs 4 rows × 2 vectors of K at a time, which
+ * measured 16–24 GFLOP/s on one AVX-512 core where {@link DenseKernels} reached 2.4.
+ *
+ * <p>Each kernel computes the same sums as the scalar one, in another order: results agree to rounding.
+ */
+final class VectorKernels extends DenseKernels {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    /** Doubles per vector: 8 with AVX-512, 4 with AVX2, 2 with NEON or SSE. */
+    private static final int L = S.length();
+
+    /** The vector width, for {@link DenseKernels#fastest()} and the benchmark's report. */
+    static int lanes() {
+        return L;
+    }
+
+    @Override
+    String describe() {
+        return "vector (" + L * 64 + "-bit)";
+    }
+
+    /**
+     * The lower triangle of {@code K += Gᵀ·diag(w)·G} in register tiles: 4 rows × 2 vectors of K accumulate
+     * over all m rows of G and are added to K once. A tile that straddles the diagonal also adds to entries
+     * above it, which {@link DenseKernels#addWeightedGram}'s contract leaves undefined (the caller mirrors).
+     */
+    @Override
+    void addWeightedGram(double[] k, double[] g, double[] w, int m, int n) {
+        int r = 0;
+        for (; r + 3 < n; r += 4) {
+            int end = r + 4; // columns 0..r+3 hold the block's lower triangle
+            int c = 0;
+            for (; c < end && c + 2 * L <= n; c += 2 * L) {
+                gramTile4x2(k, g, w, m, n, r, c);
+            }
+            for (; c < end && c + L <= n; c += L) {
+                for (int t = 0; t < 4; t++) {
+                    gramTile1x1(k, g, w, m, n, r + t, c);
+                }
+            }
+            for (int t = 0; t < 4; t++) {
+                gramScalar(k, g, w, m, n, r + t, c, r + t);
+            }
+        }
+        for (; r < n; r++) {
+            int c = 0;
+            for (; c <= r && c + L <= n; c += L) {
+                gramTile1x1(k, g, w, m, n, r, c);
+            }
+            gramScalar(k, g, w, m, n, r, c, r);
+        }
+    }
+
+    /** {@code K[r..r+3][c..c+2L) += Σⱼ wⱼ·G[j][r..r+3]ᵀ·G[j][c..c+2L)}. */
+    private static void gramTile4x2(double[] k, double[] g, double[] w, int m, int n, int r, int c) {
+        DoubleVector a00 = DoubleVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
+                a30 = a00, a31 = a00;
+        for (int j = 0, o = 0; j < m; j++, o += n) {
+            double wj = w[j];
+            DoubleVector g0 = DoubleVector.fromArray(S, g, o + c), g1 = DoubleVector.fromArray(S, g, o + c + L);
+            DoubleVector b = DoubleVector.broadcast(S, wj * g[o + r]);
+            a00 = g0.fma(b, a00);
+            a01 = g1.fma(b, a01);
+            b = DoubleVector.broadcast(S, wj * g[o + r + 1]);
+            a10 = g0.fma(b, a10);
+            a11 = g1.fma(b, a11);
+            b = DoubleVector.broadcast(S, wj * g[o + r + 2]);
+            a20 = g0.fma(b, a20);
+            a21 = g1.fma(b, a21);
+            b = DoubleVector.broadcast(S, wj * g[o + r + 3]);
+            a30 = g0.fma(b, a30);
+            a31 = g1.fma(b, a31);
+        }
+        int o = r * n + c;
+        add(k, o, a00);
+        add(k, o + L, a01);
+        add(k, o + n, a10);
+        add(k, o + n + L, a11);
+        add(k, o + 2 * n, a20);
+        add(k, o + 2 * n + L, a21);
+        add(k, o + 3 * n, a30);
+        add(k, o + 3 * n + L, a31);
+    }
+
+    /** {@code K[r][c..c+L) += Σⱼ wⱼ·G[j][r]·G[j][c..c+L)}. */
+    private static void gramTile1x1(double[] k, double[] g, double[] w, int m, int n, int r, int c) {
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int j = 0, o = 0; j < m; j++, o += n) {
+            acc = DoubleVector.fromArray(S, g, o + c).fma(DoubleVector.broadcast(S, w[j] * g[o + r]), acc);
+        }
+        add(k, r * n + c, acc);
+    }
+
+    /** {@code K[r][c..last] += Σⱼ wⱼ·G[j][r]·G[j][c..last]}, entry by entry: the few left at the right edge. */
+    private static void gramScalar(double[] k, double[] g, double[] w, int m, int n, int r, int c, int last) {
+        for (; c <= last; c++) {
+            double s = 0;
+            for (int j = 0, o = 0; j < m; j++, o += n) {
+                s += w[j] * g[o + r] * g[o + c];
+            }
+            k[r * n + c] += s;
+        }
+    }
+
+    private static void add(double[] a, int offset, DoubleVector v) {
+        DoubleVector.fromArray(S, a, offset).add(v).intoArray(a, offset);
+    }
+
+    /** Four rows' dot products with x at once, in vector accumulators (one horizontal sum per row). */
+    @Override
+    void multiply(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
+        int body = cols - cols % L;
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int c = 0; c < body; c += L) {
+                DoubleVector xc = DoubleVector.fromArray(S, x, c);
+                s0 = DoubleVector.fromArray(S, mat, o0 + c).fma(xc, s0);
+                s1 = DoubleVector.fromArray(S, mat, o1 + c).fma(xc, s1);
+                s2 = DoubleVector.fromArray(S, mat, o2 + c).fma(xc, s2);
+                s3 = DoubleVector.fromArray(S, mat, o3 + c).fma(xc, s3);
+            }
+            double t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
+            double t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
+            for (int c = body; c < cols; c++) {
+                double xc = x[c];
+                t0 += mat[o0 + c] * xc;
+                t1 += mat[o1 + c] * xc;
+                t2 += mat[o2 + c] * xc;
+                t3 += mat[o3 + c] * xc;
+            }
+            y[r] = alpha * t0 + beta * y[r];
+            y[r + 1] = alpha * t1 + beta * y[r + 1];
+            y[r + 2] = alpha * t2 + beta * y[r + 2];
+            y[r + 3] = alpha * t3 + beta * y[r + 3];
+        }
+        for (; r < rows; r++) {
+            y[r] = alpha * dot(mat, r * cols, x, 0, cols) + beta * y[r];
+        }
+    }
+
+    /** Four rows of M per pass over y, the pass in vectors. */
+    @Override
+    void multiplyTransposed(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
+        if (beta != 1) {
+            for (int c = 0; c < cols; c++) {
+                y[c] *= beta;
+            }
+        }
+        int body = cols - cols % L;
+        int r = 0;
+        for (; r + 3 < rows; r += 4) {
+            int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+            double a0 = alpha * x[r], a1 = alpha * x[r + 1], a2 = alpha * x[r + 2], a3 = alpha * x[r + 3];
+            DoubleVector b0 = DoubleVector.broadcast(S, a0), b1 = DoubleVector.broadcast(S, a1);
+            DoubleVector b2 = DoubleVector.broadcast(S, a2), b3 = DoubleVector.broadcast(S, a3);
+            for (int c = 0; c < body; c += L) {
+                DoubleVector v = DoubleVector.fromArray(S, y, c);
+                v = DoubleVector.fromArray(S, mat, o0 + c).fma(b0, v);
+                v = DoubleVector.fromArray(S, mat, o1 + c).fma(b1, v);
+                v = DoubleVector.fromArray(S, mat, o2 + c).fma(b2, v);
+                v = DoubleVector.fromArray(S, mat, o3 + c).fma(b3, v);
+                v.intoArray(y, c);
+            }
+            for (int c = body; c < cols; c++) {
+                y[c] += a0 * mat[o0 + c] + a1 * mat[o1 + c] + a2 * mat[o2 + c] + a3 * mat[o3 + c];
+            }
+        }
+        for (; r < rows; r++) {
+            axpy(alpha * x[r], mat, r * cols, y, 0, cols);
+        }
+    }
+
+    /** {@code y[yo..yo+len) += a·x[xo..xo+len)}. */
+    private static void axpy(double a, double[] x, int xo, double[] y, int yo, int len) {
+        DoubleVector b = DoubleVector.broadcast(S, a);
+        int c = 0;
+        for (; c + L <= len; c += L) {
+            DoubleVector.fromArray(S, x, xo + c).fma(b, DoubleVector.fromArray(S, y, yo + c)).intoArray(y, yo + c);
+        }
+        for (; c < len; c++) {
+            y[yo + c] += a * x[xo + c];
+        }
+    }
+
+    /**
+     * Right-looking, four columns (a panel) at a time: the panel's columns are finished in scalar code (they
+     * need only the panel's own columns, the earlier panels having been subtracted already), then the
+     * trailing triangle loses the panel's rank-4 product, {@code A[i][c] −= Σₜ L[i][p+t]·L[c][p+t]}, row by row
+     * in vectors. Why not the scalar kernel's dot products: each needs a horizontal sum, and n²/2 of them
+     * cost more than the n³/3 multiply–adds; the update has none. The panel's columns are copied into rows
+     * first so that its loads are contiguous.
+     */
+    @Override
+    boolean choleskyLower(double[] a, int n) {
+        double[] panel = new double[4 * n];
+        for (int p = 0; p < n; p += 4) {
+            int width = Math.min(4, n - p);
+            for (int j = p; j < p + width; j++) {
+                int oj = j * n;
+                double d = a[oj + j];
+                for (int k = p; k < j; k++) {
+                    d -= a[oj + k] * a[oj + k];
+                }
+                if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+                    return false;
+                }
+                double pivot = Math.sqrt(d);
+                a[oj + j] = pivot;
+                for (int i = j + 1, oi = (j + 1) * n; i < n; i++, oi += n) {
+                    double v = a[oi + j];
+                    for (int k = p; k < j; k++) {
+                        v -= a[oi + k] * a[oj + k];
+                    }
+                    a[oi + j] = v / pivot;
+                }
+            }
+            int first = p + width;
+            if (first == n) {
+                break;
+            }
+            for (int t = 0; t < width; t++) {
+                for (int c = first; c < n; c++) {
+                    panel[t * n + c] = a[c * n + p + t];
+                }
+            }
+            for (int i = first; i < n; i++) {
+                int oi = i * n;
+                if (width == 4) {
+                    subtractRank4(a, oi, panel, n, a[oi + p], a[oi + p + 1], a[oi + p + 2], a[oi + p + 3], first, i + 1);
+                } else {
+                    for (int t = 0; t < width; t++) {
+                        axpy(-a[oi + p + t], panel, t * n + first, a, oi + first, i + 1 - first);
+                    }
+                }
+            }
+        }
+        for (int r = 0; r < n; r++) {
+            java.util.Arrays.fill(a, r * n + r + 1, r * n + n, 0);
+        }
+        return true;
+    }
+
+    /** {@code a[o+c] −= Σₜ lₜ·panel[t·n + c]} for c in [from, to), t = 0..3. */
+    private static void subtractRank4(double[] a, int o, double[] panel, int n, double l0, double l1, double l2,
+                                      double l3, int from, int to) {
+        DoubleVector b0 = DoubleVector.broadcast(S, -l0), b1 = DoubleVector.broadcast(S, -l1);
+        DoubleVector b2 = DoubleVector.broadcast(S, -l2), b3 = DoubleVector.broadcast(S, -l3);
+        int o1 = n, o2 = 2 * n, o3 = 3 * n;
+        int c = from;
+        for (; c + L <= to; c += L) {
+            DoubleVector v = DoubleVector.fromArray(S, a, o + c);
+            v = DoubleVector.fromArray(S, panel, c).fma(b0, v);
+            v = DoubleVector.fromArray(S, panel, o1 + c).fma(b1, v);
+            v = DoubleVector.fromArray(S, panel, o2 + c).fma(b2, v);
+            v = DoubleVector.fromArray(S, panel, o3 + c).fma(b3, v);
+            v.intoArray(a, o + c);
+        }
+        for (; c < to; c++) {
+            a[o + c] -= l0 * panel[c] + l1 * panel[o1 + c] + l2 * panel[o2 + c] + l3 * panel[o3 + c];
+        }
+    }
+
+    /** Four dot products of row r with rows c..c+3 at a time, in vector accumulators. */
+    @Override
+    void gramOfRows(double[] z, int rows, int cols, double[] s) {
+        int body = cols - cols % L;
+        for (int r = 0; r < rows; r++) {
+            int or = r * cols, sr = r * rows;
+            int c = 0;
+            for (; c + 3 <= r; c += 4) {
+                int o0 = c * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
+                DoubleVector v0 = DoubleVector.zero(S), v1 = v0, v2 = v0, v3 = v0;
+                for (int k = 0; k < body; k += L) {
+                    DoubleVector zk = DoubleVector.fromArray(S, z, or + k);
+                    v0 = DoubleVector.fromArray(S, z, o0 + k).fma(zk, v0);
+                    v1 = DoubleVector.fromArray(S, z, o1 + k).fma(zk, v1);
+                    v2 = DoubleVector.fromArray(S, z, o2 + k).fma(zk, v2);
+                    v3 = DoubleVector.fromArray(S, z, o3 + k).fma(zk, v3);
+                }
+                double s0 = v0.reduceLanes(VectorOperators.ADD), s1 = v1.reduceLanes(VectorOperators.ADD);
+                double s2 = v2.reduceLanes(VectorOperators.ADD), s3 = v3.reduceLanes(VectorOperators.ADD);
+                for (int k = body; k < cols; k++) {
+                    double zk = z[or + k];
+                    s0 += zk * z[o0 + k];
+                    s1 += zk * z[o1 + k];
+                    s2 += zk * z[o2 + k];
+                    s3 += zk * z[o3 + k];
+                }
+                s[sr + c] = s0;
+                s[sr + c + 1] = s1;
+                s[sr + c + 2] = s2;
+                s[sr + c + 3] = s3;
+            }
+            for (; c <= r; c++) {
+                s[sr + c] = dot(z, or, z, c * cols, cols);
+            }
+        }
+        mirrorLower(s, rows);
+    }
+
+    /** Walks L by rows, each row's update of x in vectors. */
+    @Override
+    void backSubstituteTransposed(double[] l, int n, double[] x) {
+        for (int r = n - 1; r >= 0; r--) {
+            int o = r * n;
+            double xr = x[r] / l[o + r];
+            x[r] = xr;
+            axpy(-xr, l, o, x, 0, r);
+        }
+    }
+
+    @Override
+    double dot(double[] a, int ao, double[] b, int bo, int len) {
+        if (len < 2 * L) {
+            return super.dot(a, ao, b, bo, len);
+        }
+        DoubleVector v0 = DoubleVector.zero(S), v1 = v0;
+        int k = 0;
+        for (; k + 2 * L <= len; k += 2 * L) {
+            v0 = DoubleVector.fromArray(S, a, ao + k).fma(DoubleVector.fromArray(S, b, bo + k), v0);
+            v1 = DoubleVector.fromArray(S, a, ao + k + L).fma(DoubleVector.fromArray(S, b, bo + k + L), v1);
+        }
+        double s = v0.add(v1).reduceLanes(VectorOperators.ADD);
+        for (; k < len; k++) {
+            s += a[ao + k] * b[bo + k];
+        }
+        return s;
+    }
+}

@@ -29,9 +29,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * common pool above) must give the results of running each call at once, with its own mask.
  */
 public abstract class BackendContract {
-    protected static final int B = 5;
+    private static final int B = 5;
     /** Problems 1 and 4 inactive: their outputs must stay as they were. */
-    protected static final boolean[] MASK = {true, false, true, true, false};
+    private static final boolean[] MASK = {true, false, true, true, false};
     private static final boolean[] ALL = {true, true, true, true, true};
     private static final int N = 7, M = 4, Q = 3;
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Prepares gpu-kit/: everything scripts/gpu-suite.sh needs on a GPU machine that has no Java and no
-# network (docs/DESIGN.md §9.2): a jlink'ed Java runtime, the diffqp jar, native-kernels' test classes and the
+# network (docs/DESIGN.md §9.2): a jlink'ed Java runtime, the diffqp jar, native-kernels' test classes (with
+# the contracts they extend and the reference backend, from test-support and backward's tests) and the
 # JUnit console launcher. Run it here (with Maven, a JDK 17 and the local repository); copy or carry
 # gpu-kit/ (ignored by git) with the working tree to the GPU machine; run scripts/gpu-suite.sh there.
 #
 #   scripts/make-gpu-kit.sh [KIT_DIR]        default: gpu-kit/ at the repository root
 #
 # Environment:
-#   SKIP_BUILD=1        use the jars already built (cli/target/diffqp.jar, native-kernels/target/test-classes)
+#   SKIP_BUILD=1        use what is already built (cli/target/diffqp.jar, native-kernels/target/test-classes,
+#                       test-support/target/classes, backward/target/test-classes)
 #   KIT_MODULES=…       the runtime's modules (default below); the default leaves out java.desktop, which
 #                       only the sudoku command's plot uses, to keep the kit well under 60 MB.
 #   KIT_LIMIT_MB=60     fail when the kit is larger
@@ -26,8 +28,13 @@ if [ "${SKIP_BUILD:-0}" != "1" ]; then
 fi
 jar="$root/cli/target/diffqp.jar"
 classes="$root/native-kernels/target/test-classes"
+# The contracts the CUDA tests extend, and the reference backend they compare with (docs/DESIGN.md §4.5).
+support="$root/test-support/target/classes"
+solve_contract="$root/backward/target/test-classes/io/github/diffqp/backward/SolveAgreementContract.class"
 [ -f "$jar" ] || { echo "make-gpu-kit.sh: $jar missing" >&2; exit 1; }
-[ -d "$classes" ] || { echo "make-gpu-kit.sh: $classes missing" >&2; exit 1; }
+for needed in "$classes" "$support" "$solve_contract"; do
+    [ -e "$needed" ] || { echo "make-gpu-kit.sh: $needed missing" >&2; exit 1; }
+done
 
 launcher="$m2/org/junit/platform/junit-platform-console-standalone/$junit_platform/junit-platform-console-standalone-$junit_platform.jar"
 if [ ! -f "$launcher" ]; then
@@ -61,6 +68,9 @@ os.replace(tmp, src)
 EOF
 fi
 cp -r "$classes" "$kit/test-classes"
+cp -r "$support/io" "$kit/test-classes/"
+mkdir -p "$kit/test-classes/io/github/diffqp/backward"
+cp "$(dirname "$solve_contract")"/SolveAgreementContract*.class "$kit/test-classes/io/github/diffqp/backward/"
 cp "$launcher" "$kit/junit-platform-console-standalone.jar"
 {
     echo "commit $(cd "$root" && git rev-parse HEAD 2>/dev/null || echo unknown)$(cd "$root" && git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"

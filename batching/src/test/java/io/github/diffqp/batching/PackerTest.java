@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,7 +53,7 @@ class PackerTest {
             QpSolution alone = QpSolver.solve(problems.get(i).asBatch());
             assertEquals(alone.status(0), packed.get(i).status(0), "problem " + i);
             if (i > 0) {
-                TestProblems.assertClose(alone.x(0), packed.get(i).x(0), 1e-9, "x of problem " + i);
+                assertClose(alone.x(0), packed.get(i).x(0), 1e-9, "x of problem " + i);
             }
         }
         assertEquals(io.github.diffqp.solver.Status.PRIMAL_INFEASIBLE, packed.get(0).status(0));
@@ -152,7 +153,7 @@ class PackerTest {
                     List<Parameter> present = Arrays.stream(Parameter.values()).filter(expected::has).toList();
                     assertEquals(present, List.copyOf(got.keySet()), "problem " + pb.index(j));
                     for (Parameter p : present) {
-                        TestProblems.assertClose(expected.get(p).values(), got.get(p).values(), 1e-6,
+                        assertClose(expected.get(p).values(), got.get(p).values(), 1e-6,
                                 "d" + p.symbol() + " of problem " + pb.index(j));
                     }
                 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -124,7 +125,7 @@ class PaddingTest {
                 Datum expected = direct.get(param);
                 assertEquals(expected.rows(), cut.rows(), param.symbol());
                 assertEquals(expected.cols(), cut.cols(), param.symbol());
-                TestProblems.assertClose(expected.problem(0), cut.problem(0), GRADIENT_AGREEMENT,
+                assertClose(expected.problem(0), cut.problem(0), GRADIENT_AGREEMENT,
                         "d" + param.symbol() + " of problem " + t);
             }
         }

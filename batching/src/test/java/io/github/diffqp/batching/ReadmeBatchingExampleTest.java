@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,6 +41,6 @@ class ReadmeBatchingExampleTest {
         assertEquals(1, s.size());
         assertEquals(4, s.m());
         assertTrue(g.isPresent() && g.get().isDone());
-        TestProblems.assertClose(QpSolver.solve(problem.asBatch()).x(0), s.x(0), 1e-6, "x");
+        assertClose(QpSolver.solve(problem.asBatch()).x(0), s.x(0), 1e-6, "x");
     }
 }

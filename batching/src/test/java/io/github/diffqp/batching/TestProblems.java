@@ -5,8 +5,8 @@ import io.github.diffqp.solver.QpSolution;
 
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Random test problems of a given shape, and the comparison of solutions. */
 final class TestProblems {
@@ -156,30 +156,6 @@ final class TestProblems {
         assertClose(expected.lambda(0), actual.lambda(0), relative, what + ": lambda");
         assertClose(expected.nu(0), actual.nu(0), relative, what + ": nu");
         assertClose(expected.slack(0), actual.slack(0), relative, what + ": slack");
-        assertClose(new double[] {expected.objective(0)}, new double[] {actual.objective(0)}, relative,
-                what + ": objective");
-    }
-
-    static void assertClose(double[] expected, double[] actual, double relative, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 1;
-        for (double e : expected) {
-            scale = Math.max(scale, Math.abs(e));
-        }
-        for (int k = 0; k < expected.length; k++) {
-            double diff = Math.abs(expected[k] - actual[k]);
-            assertTrue(diff <= relative * scale, what + "[" + k + "]: expected " + expected[k] + ", got " + actual[k]
-                    + " (difference " + diff + ", allowed " + relative * scale + ")");
-        }
-    }
-
-    /** max |a − b| / max(1, |a|∞). */
-    static double relativeDifference(double[] a, double[] b) {
-        double scale = 1, diff = 0;
-        for (int k = 0; k < a.length; k++) {
-            scale = Math.max(scale, Math.abs(a[k]));
-            diff = Math.max(diff, Math.abs(a[k] - b[k]));
-        }
-        return diff / scale;
+        assertClose(expected.objective(0), actual.objective(0), relative, what + ": objective");
     }
 }

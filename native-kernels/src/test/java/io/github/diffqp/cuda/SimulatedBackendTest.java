@@ -4,6 +4,7 @@ import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.backend.Backend;
 import io.github.diffqp.solver.backend.BatchVector;
+import io.github.diffqp.testing.BackendContract;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The CUDA backend's own code (layouts, library-call arguments, masks, pointer arrays, flags) on a
- * simulated device, against the CPU backend: runs on every machine.
+ * simulated device, against the naive reference backend: runs on every machine.
  */
 class SimulatedBackendTest extends BackendContract {
     @Override
-    Backend create(int batchSize) {
+    protected Backend create(int batchSize) {
         return new CudaBackend(new SimulatedDevice(), batchSize, "cuda-sim", () -> { });
     }
 

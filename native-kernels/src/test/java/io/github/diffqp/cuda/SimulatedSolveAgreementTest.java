@@ -1,9 +1,14 @@
 package io.github.diffqp.cuda;
 
-/** Whole solves and backwards through the CUDA backend's code on the simulated device, against the CPU. */
+import io.github.diffqp.backward.SolveAgreementContract;
+
+/**
+ * Whole solves and backwards through the CUDA backend's code on the simulated device, against the naive
+ * reference backend.
+ */
 class SimulatedSolveAgreementTest extends SolveAgreementContract {
     @Override
-    String backend() {
+    protected String backend() {
         return SimulatedCudaProvider.NAME;
     }
 }

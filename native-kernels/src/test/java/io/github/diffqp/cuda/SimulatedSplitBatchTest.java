@@ -1,6 +1,7 @@
 package io.github.diffqp.cuda;
 
 import io.github.diffqp.solver.backend.Backend;
+import io.github.diffqp.testing.BackendContract;
 
 /**
  * The operation contract with the batched library calls split into pieces of two problems, as batches
@@ -8,7 +9,7 @@ import io.github.diffqp.solver.backend.Backend;
  */
 class SimulatedSplitBatchTest extends BackendContract {
     @Override
-    Backend create(int batchSize) {
+    protected Backend create(int batchSize) {
         return new CudaBackend(new SimulatedDevice(), batchSize, "cuda-sim", () -> { }, 2);
     }
 }

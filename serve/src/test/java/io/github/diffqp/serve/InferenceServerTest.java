@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -146,7 +147,7 @@ class InferenceServerTest {
         QpSolution oneIteration = QpSolver.solve(batch, TIGHT.withMaxIterations(1));
         assertTrue(QpSolver.solve(batch, TIGHT).iterations(0) > 1, "the default takes more than one iteration");
         assertEquals(oneIteration.status(0).label(), a.output("status").get("data").get(0).asText());
-        Problems.assertClose(oneIteration.x(0), Problems.slice(a.tensor("x"), 0, 4), 1e-8, "x after one iteration");
+        assertClose(oneIteration.x(0), Problems.slice(a.tensor("x"), 0, 4), 1e-8, "x after one iteration");
     }
 
     @ParameterizedTest
@@ -206,7 +207,7 @@ class InferenceServerTest {
             solution = f.solution();
             expected = f.backward(dlDx);
         }
-        Problems.assertClose(solution.x(), a.tensor("x"), 1e-12, "x");
+        assertClose(solution.x(), a.tensor("x"), 1e-12, "x");
         assertEquals("[5,5]", a.output("dQ").get("shape").toString());
         assertEquals("[4,5]", a.output("dp").get("shape").toString());
         assertEquals("[4,5]", a.output("dG").get("shape").toString());
@@ -215,7 +216,7 @@ class InferenceServerTest {
         for (Parameter p : List.of(Parameter.Q, Parameter.P, Parameter.G, Parameter.H)) {
             double[] got = a.tensor(p.gradientKey());
             assertNotNull(got, p.gradientKey());
-            Problems.assertClose(expected.get(p).values(), got, 1e-12, p.gradientKey());
+            assertClose(expected.get(p).values(), got, 1e-12, p.gradientKey());
         }
         double norm = 0;
         for (double v : a.tensor("dQ")) {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,17 +83,5 @@ final class Problems {
 
     static double[] slice(double[] v, int i, int length) {
         return Arrays.copyOfRange(v, i * length, (i + 1) * length);
-    }
-
-    static void assertClose(double[] expected, double[] actual, double relative, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 1;
-        for (double e : expected) {
-            scale = Math.max(scale, Math.abs(e));
-        }
-        for (int k = 0; k < expected.length; k++) {
-            assertTrue(Math.abs(expected[k] - actual[k]) <= relative * scale,
-                    what + "[" + k + "]: expected " + expected[k] + ", got " + actual[k]);
-        }
     }
 }

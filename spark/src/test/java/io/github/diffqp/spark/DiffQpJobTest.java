@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,8 +105,8 @@ class DiffQpJobTest {
         JsonNode first = lines.get(0);
         assertEquals("first", first.get("id").asText());
         assertEquals("solved", first.get("status").asText());
-        SparkQpSolverTest.assertClose(new double[] {0, -0.5}, doubles(first.get("x")), 1e-8, "x");
-        SparkQpSolverTest.assertClose(new double[] {1}, doubles(first.get("lambda")), 1e-7, "lambda");
+        assertClose(new double[] {0, -0.5}, doubles(first.get("x")), 1e-8, "x");
+        assertClose(new double[] {1}, doubles(first.get("lambda")), 1e-7, "lambda");
         assertFalse(first.has("message"));
 
         assertFalse(lines.get(1).has("id"), "a line that is not JSON has no id to echo");
@@ -127,7 +128,7 @@ class DiffQpJobTest {
             try (LayerForward forward = new QpLayer(SparkQpSolverTest.OPTIONS).forward(problems.get(i).asBatch())) {
                 QpSolution direct = forward.solution();
                 assertEquals(direct.status(0).label(), line.get("status").asText());
-                SparkQpSolverTest.assertClose(direct.x(0), doubles(line.get("x")), 1e-6, "x of line " + (7 + i));
+                assertClose(direct.x(0), doubles(line.get("x")), 1e-6, "x of line " + (7 + i));
                 Gradients g = forward.backward(dlDx.get(i));
                 for (Parameter p : Parameter.values()) {
                     JsonNode value = line.get(p.gradientKey());
@@ -138,7 +139,7 @@ class DiffQpJobTest {
                                 : MAPPER.convertValue(value, double[][].class).length == 0 ? new double[0]
                                 : java.util.Arrays.stream(MAPPER.convertValue(value, double[][].class))
                                 .flatMapToDouble(java.util.Arrays::stream).toArray();
-                        SparkQpSolverTest.assertClose(g.get(p).values(), flat, 1e-6, p.gradientKey() + " of line "
+                        assertClose(g.get(p).values(), flat, 1e-6, p.gradientKey() + " of line "
                                 + (7 + i));
                     }
                 }
@@ -175,7 +176,7 @@ class DiffQpJobTest {
             assertEquals("row-" + i, row.getAs("id"));
             QpSolution direct = QpSolver.solve(problems.get(i).asBatch(), SparkQpSolverTest.OPTIONS);
             assertEquals(direct.status(0).label(), row.getAs("status"));
-            SparkQpSolverTest.assertClose(direct.x(0), SparkQpSolverTest.vector(row, "x"), 1e-6, "x of row " + i);
+            assertClose(direct.x(0), SparkQpSolverTest.vector(row, "x"), 1e-6, "x of row " + i);
         }
     }
 }

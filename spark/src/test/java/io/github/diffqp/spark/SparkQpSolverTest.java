@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -81,18 +82,6 @@ class SparkQpSolverTest {
         List<Object> rows = row.getList(i);
         return rows.stream().flatMapToDouble(r -> CollectionConverters.asJava((scala.collection.Seq<?>) r).stream()
                 .mapToDouble(o -> (Double) o)).toArray();
-    }
-
-    /** Equal to within the solver's accuracy, relative to the larger magnitude. */
-    static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double scale = 1;
-        for (double v : expected) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int k = 0; k < expected.length; k++) {
-            assertEquals(expected[k], actual[k], tolerance * scale, what + "[" + k + "]");
-        }
     }
 
     static void assertSameAnswer(QpSolution direct, Row row, String what) {

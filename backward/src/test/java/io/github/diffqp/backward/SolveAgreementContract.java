@@ -1,40 +1,48 @@
-package io.github.diffqp.cuda;
+package io.github.diffqp.backward;
 
-import io.github.diffqp.backward.Gradients;
-import io.github.diffqp.backward.LayerForward;
-import io.github.diffqp.backward.Parameter;
-import io.github.diffqp.backward.QpLayer;
 import io.github.diffqp.solver.Datum;
 import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpSolution;
 import io.github.diffqp.solver.SolverOptions;
 import io.github.diffqp.solver.Status;
+import io.github.diffqp.testing.ReferenceBackendProvider;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static io.github.diffqp.testing.Agreement.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Whole solves and backwards through a backend against the CPU backend: statuses equal, and for solved
- * problems x, λ, ν, the objective and all six gradients equal to {@link #TOLERANCE} relative (per problem
- * and datum: ‖a − b‖∞ ≤ tol·max(1, ‖b‖∞)). Cases: everything per problem, shared matrices with per-problem
- * vectors, OptNet's Sudoku-like layer (all shared but p), LPs (Q = 0), equality-only and
- * inequality-only problems, and a batch mixing feasible and infeasible problems.
+ * Whole solves and backwards through a backend against a reference backend, by default the naive
+ * {@code reference} (docs/DESIGN.md §4.5): statuses equal, and for solved problems x, λ, ν, the objective and
+ * all six gradients equal to {@link #TOLERANCE} relative (per problem and datum: ‖a − b‖∞ ≤
+ * tol·max(1, ‖b‖∞)). Cases: everything per problem, shared matrices with per-problem vectors, OptNet's
+ * Sudoku-like layer (all shared but p), LPs (Q = 0), equality-only and inequality-only problems, and a
+ * batch mixing feasible and infeasible problems.
+ *
+ * <p>Every backend's tests run it (the CPU backend here, the CUDA backend in native-kernels), so it is
+ * shipped in backward's test jar. A test module that runs it lists
+ * {@code io.github.diffqp.testing.ReferenceBackendProvider} in its test resources'
+ * {@code META-INF/services/io.github.diffqp.solver.backend.BackendProvider}.
  */
-abstract class SolveAgreementContract {
-    static final double TOLERANCE = 1e-6;
+public abstract class SolveAgreementContract {
+    private static final double TOLERANCE = 1e-6;
     /** Agreement of polished, nondegenerate answers (docs/DESIGN.md §2.5): both exact up to rounding. */
-    static final double POLISHED_TOLERANCE = 1e-10;
+    private static final double POLISHED_TOLERANCE = 1e-10;
 
-    /** The backend compared with the CPU. */
-    abstract String backend();
+    /** The name of the backend under test. */
+    protected abstract String backend();
+
+    /** The name of the backend it is compared with. */
+    protected String reference() {
+        return ReferenceBackendProvider.NAME;
+    }
 
     private final Random rnd = new Random(7);
 
-    double[] gaussian(int count) {
+    private double[] gaussian(int count) {
         double[] v = new double[count];
         for (int k = 0; k < count; k++) {
             v[k] = rnd.nextGaussian();
@@ -43,7 +51,7 @@ abstract class SolveAgreementContract {
     }
 
     /** copies symmetric PD n×n matrices MᵀM/n + ridge·I, stacked. */
-    double[] spd(int copies, int n, double ridge) {
+    private double[] spd(int copies, int n, double ridge) {
         double[] v = new double[copies * n * n];
         for (int i = 0; i < copies; i++) {
             double[] m = gaussian(n * n);
@@ -61,7 +69,7 @@ abstract class SolveAgreementContract {
     }
 
     /** h = G·x0 + slack with slack > 0 on about half the rows and 0 on the others (active there). */
-    double[] feasibleRhs(double[] G, int gCopies, double[] x0, int B, int m, int n) {
+    private double[] feasibleRhs(double[] G, int gCopies, double[] x0, int B, int m, int n) {
         double[] h = new double[B * m];
         for (int i = 0; i < B; i++) {
             int go = gCopies == 1 ? 0 : i * m * n;
@@ -76,7 +84,7 @@ abstract class SolveAgreementContract {
         return h;
     }
 
-    double[] equalityRhs(double[] A, int aCopies, double[] x0, int B, int q, int n) {
+    private double[] equalityRhs(double[] A, int aCopies, double[] x0, int B, int q, int n) {
         double[] b = new double[B * q];
         for (int i = 0; i < B; i++) {
             int ao = aCopies == 1 ? 0 : i * q * n;
@@ -220,71 +228,52 @@ abstract class SolveAgreementContract {
                 .p(Datum.batchedVector(B, n, gaussian(B * n)))
                 .G(Datum.shared(m, n, G)).h(Datum.batchedVector(B, m, h))
                 .build();
-        QpSolution cpu = compare(batch, "mixed feasibility");
-        assertEquals(Status.PRIMAL_INFEASIBLE, cpu.status(1));
-        assertEquals(Status.PRIMAL_INFEASIBLE, cpu.status(3));
-        assertEquals(Status.SOLVED, cpu.status(0));
+        QpSolution reference = compare(batch, "mixed feasibility");
+        assertEquals(Status.PRIMAL_INFEASIBLE, reference.status(1));
+        assertEquals(Status.PRIMAL_INFEASIBLE, reference.status(3));
+        assertEquals(Status.SOLVED, reference.status(0));
     }
 
-    /** Solves and differentiates on both backends and compares; returns the CPU solution. */
-    QpSolution compare(QpBatch batch, String what) {
+    /** Solves and differentiates on both backends and compares; returns the reference's solution. */
+    private QpSolution compare(QpBatch batch, String what) {
         int B = batch.size(), n = batch.n();
         double[] dlDx = gaussian(B * n);
-        QpLayer cpuLayer = new QpLayer(SolverOptions.defaults().withBackend("cpu"));
+        QpLayer referenceLayer = new QpLayer(SolverOptions.defaults().withBackend(reference()));
         QpLayer dutLayer = new QpLayer(SolverOptions.defaults().withBackend(backend()));
-        try (LayerForward cf = cpuLayer.forward(batch); LayerForward df = dutLayer.forward(batch)) {
-            QpSolution c = cf.solution(), d = df.solution();
+        try (LayerForward rf = referenceLayer.forward(batch); LayerForward df = dutLayer.forward(batch)) {
+            QpSolution r = rf.solution(), d = df.solution();
             boolean anySolved = false;
             for (int i = 0; i < B; i++) {
-                assertEquals(c.status(i), d.status(i), what + ": status of problem " + i);
-                assertEquals(c.polished(i), d.polished(i), what + ": polished, problem " + i);
-                assertEquals(c.degenerate(i), d.degenerate(i), what + ": degenerate, problem " + i);
-                if (c.status(i) == Status.SOLVED) {
+                assertEquals(r.status(i), d.status(i), what + ": status of problem " + i);
+                assertEquals(r.polished(i), d.polished(i), what + ": polished, problem " + i);
+                assertEquals(r.degenerate(i), d.degenerate(i), what + ": degenerate, problem " + i);
+                if (r.status(i) == Status.SOLVED) {
                     anySolved = true;
                     // Both polished: the same active set's exact solution, so far closer than the tolerance.
-                    double tol = c.polished(i) && !c.degenerate(i) ? POLISHED_TOLERANCE : TOLERANCE;
-                    close(c.x(i), d.x(i), tol, what + ": x of problem " + i);
-                    close(c.lambda(i), d.lambda(i), tol, what + ": λ of problem " + i);
-                    close(c.nu(i), d.nu(i), tol, what + ": ν of problem " + i);
-                    close(new double[] {c.objective(i)}, new double[] {d.objective(i)}, what + ": objective " + i);
+                    double tol = r.polished(i) && !r.degenerate(i) ? POLISHED_TOLERANCE : TOLERANCE;
+                    assertClose(r.x(i), d.x(i), tol, what + ": x of problem " + i);
+                    assertClose(r.lambda(i), d.lambda(i), tol, what + ": λ of problem " + i);
+                    assertClose(r.nu(i), d.nu(i), tol, what + ": ν of problem " + i);
+                    assertClose(r.objective(i), d.objective(i), TOLERANCE, what + ": objective " + i);
                 }
             }
             assertTrue(anySolved, what + ": some problem is solved");
-            Gradients gc = cf.backward(dlDx), gd = df.backward(dlDx);
+            Gradients gr = rf.backward(dlDx), gd = df.backward(dlDx);
             for (Parameter p : Parameter.values()) {
-                assertEquals(gc.has(p), gd.has(p), what + ": d" + p.symbol() + " presence");
-                if (!gc.has(p)) {
+                assertEquals(gr.has(p), gd.has(p), what + ": d" + p.symbol() + " presence");
+                if (!gr.has(p)) {
                     continue;
                 }
-                Datum a = gc.get(p), b = gd.get(p);
+                Datum a = gr.get(p), b = gd.get(p);
                 assertEquals(a.isShared(), b.isShared(), what + ": d" + p.symbol() + " sharing");
                 for (int i = 0; i < a.copies(); i++) {
-                    if (a.isShared() || c.status(i) == Status.SOLVED) {
-                        close(a.problem(i), b.problem(i), what + ": d" + p.symbol() + (a.isShared() ? " (batch sum)"
-                                : " of problem " + i));
+                    if (a.isShared() || r.status(i) == Status.SOLVED) {
+                        assertClose(a.problem(i), b.problem(i), TOLERANCE, what + ": d" + p.symbol()
+                                + (a.isShared() ? " (batch sum)" : " of problem " + i));
                     }
                 }
             }
-            return c;
-        }
-    }
-
-    static void close(double[] expected, double[] actual, String what) {
-        close(expected, actual, TOLERANCE, what);
-    }
-
-    static void close(double[] expected, double[] actual, double tolerance, String what) {
-        assertEquals(expected.length, actual.length, what);
-        double scale = 1, diff = 0;
-        for (int k = 0; k < expected.length; k++) {
-            scale = Math.max(scale, Math.abs(expected[k]));
-            diff = Math.max(diff, Math.abs(expected[k] - actual[k]));
-            if (Double.isNaN(actual[k]) != Double.isNaN(expected[k])) {
-                fail(what + ": NaN at " + k);
-            }
-        }
-        if (!(diff <= tolerance * scale)) {
-            fail(what + ": max difference " + diff + " > " + tolerance + " × " + scale);
+            return r;
         }
     }
 }

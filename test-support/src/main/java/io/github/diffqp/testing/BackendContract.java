@@ -234,6 +234,36 @@ public abstract class BackendContract {
         }
     }
 
+    /**
+     * A backend may keep derived forms of an uploaded matrix for its products (the CPU backend keeps Mᵀ, or
+     * notes that M is symmetric): a product after an operation wrote the matrix must read what was written,
+     * and a product recorded before the write what was there before.
+     */
+    @Test
+    void productsReadWhatAnOperationWroteIntoAnUploadedMatrix() {
+        Mx sym = mat(spd(false, N));
+        Mx rect = mat(randomMatrix(false, M, N));
+        V x = vec(randomVector(false, N));
+        V u = vec(randomVector(false, M));
+        V before = vec(randomVector(false, N)), after = vec(randomVector(false, N));
+        V rectBefore = vec(randomVector(false, M)), rectAfter = vec(randomVector(false, M));
+        double[] shift = {1, 2, 3, 4, 5};
+        setMask(MASK);
+        for (Backend be : new Backend[] {ref, dut}) {
+            boolean r = be == ref;
+            be.multiply(r ? sym.r : sym.d, false, r ? x.r : x.d, 1, 0, r ? before.r : before.d);
+            be.multiply(r ? rect.r : rect.d, false, r ? x.r : x.d, 1, 0, r ? rectBefore.r : rectBefore.d);
+            be.addToDiagonal(r ? sym.r : sym.d, shift);
+            be.addOuterProduct(r ? u.r : u.d, r ? x.r : x.d, 0.5, r ? rect.r : rect.d);
+            be.multiply(r ? sym.r : sym.d, false, r ? x.r : x.d, 1, 0, r ? after.r : after.d);
+            be.multiply(r ? rect.r : rect.d, false, r ? x.r : x.d, 1, 0, r ? rectAfter.r : rectAfter.d);
+        }
+        same(before, "S·x before S's diagonal was shifted");
+        same(rectBefore, "M·x before M += ½uxᵀ");
+        same(after, "S·x after its diagonal was shifted");
+        same(rectAfter, "M·x after M += ½uxᵀ");
+    }
+
     @Test
     void normalMatrixWithSharedAndBatchedData() {
         for (boolean sharedQ : new boolean[] {false, true}) {

@@ -1,6 +1,5 @@
 package io.github.diffqp.cli;
 
-import io.github.diffqp.solver.backend.BackendUnavailableException;
 import io.github.diffqp.benchmarks.BenchCase;
 import io.github.diffqp.benchmarks.Cases;
 import io.github.diffqp.benchmarks.Chart;
@@ -10,6 +9,8 @@ import io.github.diffqp.benchmarks.Report;
 import io.github.diffqp.benchmarks.Row;
 import io.github.diffqp.benchmarks.Timer;
 import io.github.diffqp.solver.SolverOptions;
+import io.github.diffqp.solver.backend.BackendUnavailableException;
+import io.github.diffqp.solver.backend.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -138,6 +139,9 @@ final class BenchCommand implements Callable<Integer> {
         w.printf(row, "cases", cases.size() + ": " + String.join(", ", cases.stream().map(BenchCase::name).toList()));
         w.printf(row, "solvers", "diffqp on " + String.join(", ", runOn) + (settings.ojalgo() ? "; ojalgo (max "
                 + settings.ojalgoMax() + " problems per batch)" : ""));
+        for (String name : runOn) {
+            w.printf(row, name, Backends.select(name).availability().reason());
+        }
         Timer.Settings t = settings.timing();
         w.printf(row, "timing", "median of at least " + t.repeats() + " runs after at least " + t.warmups()
                 + " warm-ups; at most " + t.maxSeconds() + " s per row");

@@ -6,7 +6,6 @@ import io.github.diffqp.solver.backend.BackendCapacityException;
 import io.github.diffqp.solver.backend.BatchMatrix;
 import io.github.diffqp.solver.backend.BatchVector;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,12 +67,10 @@ final class CpuBackend implements Backend {
         final int rows, cols;
         boolean diagonal;
         /**
-         * How M·x is run without horizontal sums (dot products), which cost more than the multiply–adds in the
-         * kernels: a symmetric M is its own transpose, any other uploaded M keeps {@code transposed} (Mᵀ per copy)
-         * so that M·x = (Mᵀ)ᵀ·x. Both are dropped when an operation writes the matrix.
+         * Every copy equals its transpose (Q): then M·x runs as Mᵀ·x, whose kernel has no dot products' horizontal
+         * sums. Set at upload, dropped when an operation writes the matrix.
          */
         boolean symmetric;
-        DMatrixRMaj[] transposed;
 
         Mat(DMatrixRMaj[] m, int rows, int cols) {
             this.m = m;
@@ -154,12 +151,6 @@ final class CpuBackend implements Backend {
         Mat mat = new Mat(m, d.rows(), d.cols());
         mat.diagonal = isDiagonal(mat);
         mat.symmetric = !mat.diagonal && isSymmetric(mat);
-        if (!mat.diagonal && !mat.symmetric) {
-            mat.transposed = new DMatrixRMaj[m.length];
-            for (int i = 0; i < m.length; i++) {
-                mat.transposed[i] = CommonOps_DDRM.transpose(m[i], null);
-            }
-        }
         return mat;
     }
 
@@ -179,10 +170,9 @@ final class CpuBackend implements Backend {
         return true;
     }
 
-    /** Called when an operation is recorded that writes {@code a}: its symmetry and transpose no longer hold. */
+    /** Called when an operation that writes {@code a} is recorded: its symmetry no longer holds. */
     private static void written(Mat a) {
         a.symmetric = false;
-        a.transposed = null;
     }
 
     private static boolean isDiagonal(Mat a) {
@@ -323,7 +313,6 @@ final class CpuBackend implements Backend {
         Vec xs = (Vec) x, ys = (Vec) y;
         int rows = a.rows, cols = a.cols;
         boolean diagonal = a.diagonal, symmetric = a.symmetric;
-        DMatrixRMaj[] transposed = a.transposed;
         perProblem(i -> {
             double[] m = a.of(i).data, xv = xs.of(i), yv = ys.of(i);
             if (diagonal) {
@@ -332,9 +321,6 @@ final class CpuBackend implements Backend {
                 }
             } else if (transpose || symmetric) {
                 KERNELS.multiplyTransposed(m, rows, cols, xv, alpha, beta, yv);
-            } else if (transposed != null) {
-                KERNELS.multiplyTransposed(transposed[transposed.length == 1 ? 0 : i].data, cols, rows, xv, alpha,
-                        beta, yv);
             } else {
                 KERNELS.multiply(m, rows, cols, xv, alpha, beta, yv);
             }

@@ -19,7 +19,9 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
-        return Availability.yes("EJML on " + Runtime.getRuntime().availableProcessors() + " cores");
+        String kernels = CpuBackend.KERNELS.describe();
+        return Availability.yes("EJML on " + Runtime.getRuntime().availableProcessors() + " cores, " + kernels
+                + " kernels" + (kernels.equals("scalar") ? " (java --add-modules jdk.incubator.vector for vector ones)" : ""));
     }
 
     @Override

@@ -36,7 +36,7 @@ import java.util.stream.IntStream;
  */
 final class Equilibration {
     /** Ruiz passes; each costs O(n² + mn + qn). */
-    private static final int PASSES = 20;
+    private static final int PASSES = 10;
     /** Bounds on one pass's factor, so that a nearly empty row or column is not blown up. */
     private static final double MIN_STEP = 1e-4, MAX_STEP = 1e4;
 

@@ -888,15 +888,31 @@ final class InteriorPointMethod {
             return false;
         }
         for (int j = 0; j < size; j++) {
-            double dot = 0;
-            for (int c = 0; c < row.length; c++) {
-                dot += basis[j][c] * row[c];
-            }
+            double dot = dot(basis[j], row);
             for (int c = 0; c < row.length; c++) {
                 row[c] -= dot * basis[j][c];
             }
         }
         return normalize(row) > DEPENDENT;
+    }
+
+    /**
+     * aᵀb as four interleaved partial sums: independent adds overlap, where one running sum waits for each
+     * add in turn (HotSpot keeps a double sum's order, so it does not vectorize one).
+     */
+    private static double dot(double[] a, double[] b) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        for (; k + 3 < a.length; k += 4) {
+            s0 += a[k] * b[k];
+            s1 += a[k + 1] * b[k + 1];
+            s2 += a[k + 2] * b[k + 2];
+            s3 += a[k + 3] * b[k + 3];
+        }
+        for (; k < a.length; k++) {
+            s0 += a[k] * b[k];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private double[] rowOf(Datum M, int i, int row) {
@@ -906,11 +922,7 @@ final class InteriorPointMethod {
 
     /** Scales v to unit length; returns its former length. */
     private static double normalize(double[] vector) {
-        double sum = 0;
-        for (double x : vector) {
-            sum += x * x;
-        }
-        double norm = Math.sqrt(sum);
+        double norm = Math.sqrt(dot(vector, vector));
         if (norm > 0) {
             for (int k = 0; k < vector.length; k++) {
                 vector[k] /= norm;

@@ -53,12 +53,12 @@ public final class QpSolver {
 
     /**
      * The backend memory a solve needs, an estimate from the shapes (docs/DESIGN.md §4): the equilibrated
-     * data twice (the CPU backend keeps the transpose of G and A for its products), K (n×n) and the Schur complement's q×n and q×q per problem, and about forty vectors of
+     * data, K (n×n) and the Schur complement's q×n and q×q per problem, and about forty vectors of
      * n + m + q per problem for the iterate, the residuals, the steps and the polishing.
      */
     static long backendBytes(QpBatch batch) {
         long B = batch.size(), n = batch.n(), m = batch.m(), q = batch.q();
-        return 8 * (2 * dataEntries(batch) + B * (n * n + q * n + q * q) + 40 * B * (n + m + q));
+        return 8 * (dataEntries(batch) + B * (n * n + q * n + q * q) + 40 * B * (n + m + q));
     }
 
     /**

@@ -235,16 +235,16 @@ public abstract class BackendContract {
     }
 
     /**
-     * A backend may keep derived forms of an uploaded matrix for its products (the CPU backend keeps Mᵀ, or
-     * notes that M is symmetric): a product after an operation wrote the matrix must read what was written,
-     * and a product recorded before the write what was there before.
+     * A backend may keep facts about an uploaded matrix for its products (the CPU backend notes that M is
+     * symmetric, or diagonal): a product after an operation wrote the matrix must read what was written, and
+     * a product recorded before the write what was there before.
      */
     @Test
     void productsReadWhatAnOperationWroteIntoAnUploadedMatrix() {
         Mx sym = mat(spd(false, N));
         Mx rect = mat(randomMatrix(false, M, N));
         V x = vec(randomVector(false, N));
-        V u = vec(randomVector(false, M));
+        V u = vec(randomVector(false, M)), v = vec(randomVector(false, N));
         V before = vec(randomVector(false, N)), after = vec(randomVector(false, N));
         V rectBefore = vec(randomVector(false, M)), rectAfter = vec(randomVector(false, M));
         double[] shift = {1, 2, 3, 4, 5};
@@ -254,13 +254,14 @@ public abstract class BackendContract {
             be.multiply(r ? sym.r : sym.d, false, r ? x.r : x.d, 1, 0, r ? before.r : before.d);
             be.multiply(r ? rect.r : rect.d, false, r ? x.r : x.d, 1, 0, r ? rectBefore.r : rectBefore.d);
             be.addToDiagonal(r ? sym.r : sym.d, shift);
+            be.addOuterProduct(r ? v.r : v.d, r ? x.r : x.d, 0.5, r ? sym.r : sym.d); // no longer symmetric
             be.addOuterProduct(r ? u.r : u.d, r ? x.r : x.d, 0.5, r ? rect.r : rect.d);
             be.multiply(r ? sym.r : sym.d, false, r ? x.r : x.d, 1, 0, r ? after.r : after.d);
             be.multiply(r ? rect.r : rect.d, false, r ? x.r : x.d, 1, 0, r ? rectAfter.r : rectAfter.d);
         }
         same(before, "S·x before S's diagonal was shifted");
         same(rectBefore, "M·x before M += ½uxᵀ");
-        same(after, "S·x after its diagonal was shifted");
+        same(after, "S·x after S's diagonal was shifted and S += ½vxᵀ");
         same(rectAfter, "M·x after M += ½uxᵀ");
     }
 

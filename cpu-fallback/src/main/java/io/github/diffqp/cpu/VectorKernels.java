@@ -19,6 +19,18 @@ final class VectorKernels extends DenseKernels {
     /** Doubles per vector: 8 with AVX-512, 4 with AVX2, 2 with NEON or SSE. */
     private static final int L = S.length();
 
+    /** Each thread's scratch for {@link #choleskyLower}'s panel: a factorization per problem and iteration. */
+    private static final ThreadLocal<double[]> PANEL = ThreadLocal.withInitial(() -> new double[0]);
+
+    private static double[] panel(int length) {
+        double[] p = PANEL.get();
+        if (p.length < length) {
+            p = new double[length];
+            PANEL.set(p);
+        }
+        return p;
+    }
+
     /** The vector width, for {@link DenseKernels#fastest()} and the benchmark's report. */
     static int lanes() {
         return L;
@@ -204,7 +216,7 @@ final class VectorKernels extends DenseKernels {
      */
     @Override
     boolean choleskyLower(double[] a, int n) {
-        double[] panel = new double[4 * n];
+        double[] panel = panel(4 * n);
         for (int p = 0; p < n; p += 4) {
             int width = Math.min(4, n - p);
             for (int j = p; j < p + width; j++) {
@@ -235,14 +247,20 @@ final class VectorKernels extends DenseKernels {
                     panel[t * n + c] = a[c * n + p + t];
                 }
             }
-            for (int i = first; i < n; i++) {
+            int i = first;
+            if (width == 4) {
+                // Two rows per pass share the panel's loads; the second row's last entry is left to the scalar line.
+                for (; i + 1 < n; i += 2) {
+                    int oi = i * n, on = oi + n;
+                    subtractRank4TwoRows(a, oi, on, panel, n, p, first, i + 1);
+                    a[on + i + 1] -= a[on + p] * panel[i + 1] + a[on + p + 1] * panel[n + i + 1]
+                            + a[on + p + 2] * panel[2 * n + i + 1] + a[on + p + 3] * panel[3 * n + i + 1];
+                }
+            }
+            for (; i < n; i++) {
                 int oi = i * n;
-                if (width == 4) {
-                    subtractRank4(a, oi, panel, n, a[oi + p], a[oi + p + 1], a[oi + p + 2], a[oi + p + 3], first, i + 1);
-                } else {
-                    for (int t = 0; t < width; t++) {
-                        axpy(-a[oi + p + t], panel, t * n + first, a, oi + first, i + 1 - first);
-                    }
+                for (int t = 0; t < width; t++) {
+                    axpy(-a[oi + p + t], panel, t * n + first, a, oi + first, i + 1 - first);
                 }
             }
         }
@@ -252,23 +270,40 @@ final class VectorKernels extends DenseKernels {
         return true;
     }
 
-    /** {@code a[o+c] −= Σₜ lₜ·panel[t·n + c]} for c in [from, to), t = 0..3. */
-    private static void subtractRank4(double[] a, int o, double[] panel, int n, double l0, double l1, double l2,
-                                      double l3, int from, int to) {
+    /**
+     * For the rows at offsets {@code o} and {@code o2}: {@code a[row + c] −= Σₜ a[row + p + t]·panel[t·n + c]} for c
+     * in [from, to), t = 0..3 (the rank-4 update by the panel at column p).
+     */
+    private static void subtractRank4TwoRows(double[] a, int o, int o2, double[] panel, int n, int p, int from,
+                                             int to) {
+        double l0 = a[o + p], l1 = a[o + p + 1], l2 = a[o + p + 2], l3 = a[o + p + 3];
+        double k0 = a[o2 + p], k1 = a[o2 + p + 1], k2 = a[o2 + p + 2], k3 = a[o2 + p + 3];
         DoubleVector b0 = DoubleVector.broadcast(S, -l0), b1 = DoubleVector.broadcast(S, -l1);
         DoubleVector b2 = DoubleVector.broadcast(S, -l2), b3 = DoubleVector.broadcast(S, -l3);
-        int o1 = n, o2 = 2 * n, o3 = 3 * n;
+        DoubleVector c0 = DoubleVector.broadcast(S, -k0), c1 = DoubleVector.broadcast(S, -k1);
+        DoubleVector c2 = DoubleVector.broadcast(S, -k2), c3 = DoubleVector.broadcast(S, -k3);
+        int p1 = n, p2 = 2 * n, p3 = 3 * n;
         int c = from;
         for (; c + L <= to; c += L) {
+            DoubleVector q0 = DoubleVector.fromArray(S, panel, c), q1 = DoubleVector.fromArray(S, panel, p1 + c);
+            DoubleVector q2 = DoubleVector.fromArray(S, panel, p2 + c), q3 = DoubleVector.fromArray(S, panel, p3 + c);
             DoubleVector v = DoubleVector.fromArray(S, a, o + c);
-            v = DoubleVector.fromArray(S, panel, c).fma(b0, v);
-            v = DoubleVector.fromArray(S, panel, o1 + c).fma(b1, v);
-            v = DoubleVector.fromArray(S, panel, o2 + c).fma(b2, v);
-            v = DoubleVector.fromArray(S, panel, o3 + c).fma(b3, v);
+            DoubleVector u = DoubleVector.fromArray(S, a, o2 + c);
+            v = q0.fma(b0, v);
+            u = q0.fma(c0, u);
+            v = q1.fma(b1, v);
+            u = q1.fma(c1, u);
+            v = q2.fma(b2, v);
+            u = q2.fma(c2, u);
+            v = q3.fma(b3, v);
+            u = q3.fma(c3, u);
             v.intoArray(a, o + c);
+            u.intoArray(a, o2 + c);
         }
         for (; c < to; c++) {
-            a[o + c] -= l0 * panel[c] + l1 * panel[o1 + c] + l2 * panel[o2 + c] + l3 * panel[o3 + c];
+            double q0 = panel[c], q1 = panel[p1 + c], q2 = panel[p2 + c], q3 = panel[p3 + c];
+            a[o + c] -= l0 * q0 + l1 * q1 + l2 * q2 + l3 * q3;
+            a[o2 + c] -= k0 * q0 + k1 * q1 + k2 * q2 + k3 * q3;
         }
     }
 

@@ -274,7 +274,7 @@ public final class KktSystem {
     }
 
     /** Scratch of {@link #solveAugmented}, made on its first use (only differentiation needs it). */
-    private BatchVector augX, augRes, augCx, augU, augCu, augY, augCy;
+    private BatchVector augX, augRes, augCx, augU, augCu, augY, augCy, augGx;
 
     /**
      * Solves the unreduced system in which the inequality multipliers' direction {@code du} is kept:
@@ -342,6 +342,7 @@ public final class KktSystem {
             augRes = backend.vector(m, false);
             augU = backend.vector(m, false);
             augCu = backend.vector(m, false);
+            augGx = backend.vector(m, false);
             augY = q > 0 ? backend.vector(q, false) : null;
             augCy = q > 0 ? backend.vector(q, false) : null;
         }
@@ -350,7 +351,7 @@ public final class KktSystem {
         } else {
             backend.copy(ru, augRes);
         }
-        eliminate(rx, augRes, ry, dx, du, dy);
+        eliminate(rx, augRes, ry, dx, du, dy, augGx);
         Arrays.fill(previousResidual, Double.POSITIVE_INFINITY);
         boolean[] refining = problems.clone();
         for (int step = 0; step < maxSteps; step++) {
@@ -359,7 +360,11 @@ public final class KktSystem {
             backend.multiply(Q, false, dx, -1, 1, augX);
             backend.multiply(G, true, du, -1, 1, augX);
             backend.divideElements(du, w, augU);
-            backend.multiply(G, false, dx, -1, 1, augU);
+            if (step == 0) {
+                backend.axpby(-1, augGx, 1, augU); // G·dx as the elimination left it: dx has not moved since
+            } else {
+                backend.multiply(G, false, dx, -1, 1, augU);
+            }
             if (ru != null) {
                 backend.axpby(1, ru, 1, augU);
             }
@@ -371,7 +376,7 @@ public final class KktSystem {
             if (!progressing(refining, step >= halvingFrom, enough)) {
                 break;
             }
-            eliminate(augX, augU, augY, augCx, augCu, augCy);
+            eliminate(augX, augU, augY, augCx, augCu, augCy, null);
             backend.axpby(1, augCx, 1, dx);
             backend.axpby(1, augCu, 1, du);
             if (q > 0) {
@@ -423,16 +428,20 @@ public final class KktSystem {
 
     /**
      * One elimination solve of the unreduced system: {@code (K)·dx + Aᵀ·dy = rx + Gᵀ·W·ru}, then
-     * {@code du = W·(G·dx − ru)}. Overwrites {@code ru}'s storage only through {@code du} when they alias
-     * (they never do here).
+     * {@code du = W·(G·dx − ru)}, with G·dx left in {@code gx} when given (null: not kept).
      */
     private void eliminate(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
-                           BatchVector dy) {
+                           BatchVector dy, BatchVector gx) {
         backend.multiplyElements(wFactor, ru, gdx);
         backend.copy(rx, ex);
         backend.multiply(G, true, gdx, 1, 1, ex);
         solveEquivalent(ex, ry, dx, dy, 0);
-        backend.multiply(G, false, dx, 1, 0, du);
+        if (gx != null) {
+            backend.multiply(G, false, dx, 1, 0, gx);
+            backend.copy(gx, du);
+        } else {
+            backend.multiply(G, false, dx, 1, 0, du);
+        }
         backend.axpby(-1, ru, 1, du);
         backend.multiplyElements(wFactor, du, du);
     }

@@ -211,14 +211,16 @@ final class VectorKernels extends DenseKernels {
      * need only the panel's own columns, the earlier panels having been subtracted already), then the
      * trailing triangle loses the panel's rank-4 product, {@code A[i][c] −= Σₜ L[i][p+t]·L[c][p+t]}, row by row
      * in vectors. Why not the scalar kernel's dot products: each needs a horizontal sum, and n²/2 of them
-     * cost more than the n³/3 multiply–adds; the update has none. The panel's columns are copied into rows
-     * first so that its loads are contiguous.
+     * cost more than the n³/3 multiply–adds; the update has none. The panel's columns are also written into
+     * the rows of a scratch array, so that the update's loads are contiguous.
      */
     @Override
     boolean choleskyLower(double[] a, int n) {
         double[] panel = panel(4 * n);
         for (int p = 0; p < n; p += 4) {
             int width = Math.min(4, n - p);
+            // The panel's diagonal block, then its rows below (each a 4-entry forward substitution with the
+            // block, by the pivots' reciprocals), copied into the panel's rows for the trailing update.
             for (int j = p; j < p + width; j++) {
                 int oj = j * n;
                 double d = a[oj + j];
@@ -230,7 +232,7 @@ final class VectorKernels extends DenseKernels {
                 }
                 double pivot = Math.sqrt(d);
                 a[oj + j] = pivot;
-                for (int i = j + 1, oi = (j + 1) * n; i < n; i++, oi += n) {
+                for (int i = j + 1, oi = (j + 1) * n; i < p + width; i++, oi += n) {
                     double v = a[oi + j];
                     for (int k = p; k < j; k++) {
                         v -= a[oi + k] * a[oj + k];
@@ -240,26 +242,37 @@ final class VectorKernels extends DenseKernels {
             }
             int first = p + width;
             if (first == n) {
-                break;
+                break; // the last panel; width is 4 on every other one
             }
-            for (int t = 0; t < width; t++) {
-                for (int c = first; c < n; c++) {
-                    panel[t * n + c] = a[c * n + p + t];
-                }
+            int o0 = p * n + p, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
+            double i0 = 1 / a[o0], i1 = 1 / a[o1 + 1], i2 = 1 / a[o2 + 2], i3 = 1 / a[o3 + 3];
+            double l10 = a[o1], l20 = a[o2], l21 = a[o2 + 1], l30 = a[o3], l31 = a[o3 + 1], l32 = a[o3 + 2];
+            for (int i = first, oi = first * n + p; i < n; i++, oi += n) {
+                double x0 = a[oi] * i0;
+                double x1 = (a[oi + 1] - x0 * l10) * i1;
+                double x2 = (a[oi + 2] - x0 * l20 - x1 * l21) * i2;
+                double x3 = (a[oi + 3] - x0 * l30 - x1 * l31 - x2 * l32) * i3;
+                a[oi] = x0;
+                a[oi + 1] = x1;
+                a[oi + 2] = x2;
+                a[oi + 3] = x3;
+                panel[i] = x0;
+                panel[n + i] = x1;
+                panel[2 * n + i] = x2;
+                panel[3 * n + i] = x3;
             }
+            // The trailing triangle, two rows per pass (they share the panel's loads); the second row's last
+            // entry, and a last odd row, on their own.
             int i = first;
-            if (width == 4) {
-                // Two rows per pass share the panel's loads; the second row's last entry is left to the scalar line.
-                for (; i + 1 < n; i += 2) {
-                    int oi = i * n, on = oi + n;
-                    subtractRank4TwoRows(a, oi, on, panel, n, p, first, i + 1);
-                    a[on + i + 1] -= a[on + p] * panel[i + 1] + a[on + p + 1] * panel[n + i + 1]
-                            + a[on + p + 2] * panel[2 * n + i + 1] + a[on + p + 3] * panel[3 * n + i + 1];
-                }
+            for (; i + 1 < n; i += 2) {
+                int oi = i * n, on = oi + n;
+                subtractRank4TwoRows(a, oi, on, panel, n, p, first, i + 1);
+                a[on + i + 1] -= a[on + p] * panel[i + 1] + a[on + p + 1] * panel[n + i + 1]
+                        + a[on + p + 2] * panel[2 * n + i + 1] + a[on + p + 3] * panel[3 * n + i + 1];
             }
-            for (; i < n; i++) {
+            if (i < n) {
                 int oi = i * n;
-                for (int t = 0; t < width; t++) {
+                for (int t = 0; t < 4; t++) {
                     axpy(-a[oi + p + t], panel, t * n + first, a, oi + first, i + 1 - first);
                 }
             }

@@ -54,6 +54,11 @@ public final class KktSystem {
      * removes the cap's or the shifts' bias.
      */
     private static final double NEWTON_ACCURACY = 1e-10;
+    /**
+     * Polishing and the backward stop refining a problem once its residual is this small relative to the
+     * right-hand side (a few rounding errors: no further step can improve it), besides when it stops halving.
+     */
+    private static final double FULL_ACCURACY = 1e-15;
 
     private final Backend backend;
     /** Q + ρ·AᵀA: the constant part of K. */
@@ -300,21 +305,16 @@ public final class KktSystem {
             solve(rx, ry, dx, dy, refinementSteps);
             return;
         }
-        double[] enough = new double[problems.length];
-        if (refinementSteps > 0) {
-            rightHandSideNorms(rx, ru, ry, enough);
-            for (int i = 0; i < enough.length; i++) {
-                enough[i] *= NEWTON_ACCURACY;
-            }
-        }
+        double[] enough = refinementSteps > 0 ? residualTargets(rx, ru, ry, NEWTON_ACCURACY) : null;
         solveUnreduced(rx, ru, ry, dx, du, dy, problems, refinementSteps, Integer.MAX_VALUE, enough);
     }
 
     /**
      * {@link #solveNewton}'s system solved to full accuracy, for polishing and the backward: each problem of
      * {@code problems} (the backend's mask) refines while its residual still halves, at least
-     * {@code refinementSteps} and at most {@link #MAX_REFINEMENT_STEPS} times, and leaves the mask when it
-     * stops, so one slow problem does not hold up the others; the mask is restored at the end.
+     * {@code refinementSteps} and at most {@link #MAX_REFINEMENT_STEPS} times, unless its residual is already
+     * down to {@link #FULL_ACCURACY} of the right-hand side, and leaves the mask when it stops, so one slow
+     * problem does not hold up the others; the mask is restored at the end.
      */
     void solveAugmented(BatchVector rx, BatchVector ru, BatchVector ry, BatchVector dx, BatchVector du,
                         BatchVector dy, int refinementSteps, boolean[] problems) {
@@ -322,7 +322,8 @@ public final class KktSystem {
             solve(rx, ry, dx, dy, refinementSteps);
             return;
         }
-        solveUnreduced(rx, ru, ry, dx, du, dy, problems, MAX_REFINEMENT_STEPS, refinementSteps, null);
+        solveUnreduced(rx, ru, ry, dx, du, dy, problems, MAX_REFINEMENT_STEPS, refinementSteps,
+                residualTargets(rx, ru, ry, FULL_ACCURACY));
     }
 
     /**
@@ -386,9 +387,14 @@ public final class KktSystem {
         backend.setActive(problems);
     }
 
-    /** {@code out[i]} = the largest of ‖rx‖∞, ‖ru‖∞, ‖ry‖∞ for problem i (absent blocks count zero). */
-    private void rightHandSideNorms(BatchVector rx, BatchVector ru, BatchVector ry, double[] out) {
+    /** Per problem, {@code relative} times the largest of ‖rx‖∞, ‖ru‖∞, ‖ry‖∞ (absent blocks count zero). */
+    private double[] residualTargets(BatchVector rx, BatchVector ru, BatchVector ry, double relative) {
+        double[] out = new double[previousResidual.length];
         blockNorms(new BatchVector[] {rx, ru, ry}, out);
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= relative;
+        }
+        return out;
     }
 
     /** {@code out[i]} = the largest ‖v‖∞ over the given vectors of problem i (null entries skipped). */

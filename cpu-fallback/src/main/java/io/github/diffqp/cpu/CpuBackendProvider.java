@@ -20,7 +20,8 @@ public final class CpuBackendProvider implements BackendProvider {
     @Override
     public Availability availability() {
         String kernels = CpuBackend.KERNELS.describe();
-        return Availability.yes("EJML on " + Runtime.getRuntime().availableProcessors() + " cores, " + kernels
+        int cores = Runtime.getRuntime().availableProcessors();
+        return Availability.yes("EJML on " + cores + (cores == 1 ? " core, " : " cores, ") + kernels
                 + " kernels" + (kernels.equals("scalar") ? " (java --add-modules jdk.incubator.vector for vector ones)" : ""));
     }
 

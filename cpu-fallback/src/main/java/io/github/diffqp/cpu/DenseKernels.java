@@ -1,5 +1,7 @@
 package io.github.diffqp.cpu;
 
+import io.github.diffqp.solver.backend.Backends;
+
 /**
  * The CPU backend's dense kernels on plain row-major arrays: one problem's matrix each, written so that
  * HotSpot's C2 compiler keeps the floating-point units busy (docs/DESIGN.md §6.2).
@@ -22,8 +24,7 @@ class DenseKernels {
      * module is known to be there, so the library runs without it.
      */
     static DenseKernels fastest() {
-        boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        if (vectorApi && !"scalar".equals(System.getProperty("diffqp.kernels"))) {
+        if (Backends.vectorApi()) {
             try {
                 if (VectorKernels.lanes() >= 4) {
                     return new VectorKernels();

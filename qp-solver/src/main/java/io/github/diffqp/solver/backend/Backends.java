@@ -11,6 +11,16 @@ public final class Backends {
     private Backends() {
     }
 
+    /**
+     * Whether DiffQP's vector code may run: the JVM has the Vector API ({@code --add-modules
+     * jdk.incubator.vector}) and the system property {@code diffqp.kernels} is not {@code scalar}. Classes that
+     * use the API are loaded only when this holds, so DiffQP runs without the module (docs/DESIGN.md §4.2).
+     */
+    public static boolean vectorApi() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"scalar".equals(System.getProperty("diffqp.kernels"));
+    }
+
     /** Every provider on the class path, best first; found once, since every solve asks. */
     public static List<BackendProvider> all() {
         return Found.PROVIDERS;

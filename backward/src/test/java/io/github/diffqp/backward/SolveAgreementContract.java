@@ -5,6 +5,7 @@ import io.github.diffqp.solver.QpBatch;
 import io.github.diffqp.solver.QpSolution;
 import io.github.diffqp.solver.SolverOptions;
 import io.github.diffqp.solver.Status;
+import io.github.diffqp.testing.RandomData;
 import io.github.diffqp.testing.ReferenceBackendProvider;
 import org.junit.jupiter.api.Test;
 
@@ -43,29 +44,12 @@ public abstract class SolveAgreementContract {
     private final Random rnd = new Random(7);
 
     private double[] gaussian(int count) {
-        double[] v = new double[count];
-        for (int k = 0; k < count; k++) {
-            v[k] = rnd.nextGaussian();
-        }
-        return v;
+        return RandomData.gaussian(rnd, count);
     }
 
     /** copies symmetric PD n×n matrices MᵀM/n + ridge·I, stacked. */
     private double[] spd(int copies, int n, double ridge) {
-        double[] v = new double[copies * n * n];
-        for (int i = 0; i < copies; i++) {
-            double[] m = gaussian(n * n);
-            for (int r = 0; r < n; r++) {
-                for (int c = 0; c < n; c++) {
-                    double s = 0;
-                    for (int k = 0; k < n; k++) {
-                        s += m[k * n + r] * m[k * n + c];
-                    }
-                    v[i * n * n + r * n + c] = s / n + (r == c ? ridge : 0);
-                }
-            }
-        }
-        return v;
+        return RandomData.spd(rnd, copies, n, ridge);
     }
 
     /** h = G·x0 + slack with slack > 0 on about half the rows and 0 on the others (active there). */

@@ -82,32 +82,45 @@ class DenseKernels {
         }
     }
 
-    /** {@code y = alpha·M·x + beta·y}, M rows×cols: four rows' dot products at once. */
+    /** {@code y = alpha·M·x + beta·y}, M rows×cols: four rows' dot products at once ({@link #dots4}). */
     void multiply(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
         int r = 0;
         for (; r + 3 < rows; r += 4) {
-            int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
-            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-            for (int c = 0; c < cols; c++) {
-                double xc = x[c];
-                s0 += mat[o0 + c] * xc;
-                s1 += mat[o1 + c] * xc;
-                s2 += mat[o2 + c] * xc;
-                s3 += mat[o3 + c] * xc;
-            }
-            y[r] = alpha * s0 + beta * y[r];
-            y[r + 1] = alpha * s1 + beta * y[r + 1];
-            y[r + 2] = alpha * s2 + beta * y[r + 2];
-            y[r + 3] = alpha * s3 + beta * y[r + 3];
+            int o0 = r * cols;
+            double y0 = y[r], y1 = y[r + 1], y2 = y[r + 2], y3 = y[r + 3];
+            dots4(x, 0, mat, o0, o0 + cols, o0 + 2 * cols, o0 + 3 * cols, cols, y, r);
+            y[r] = alpha * y[r] + beta * y0;
+            y[r + 1] = alpha * y[r + 1] + beta * y1;
+            y[r + 2] = alpha * y[r + 2] + beta * y2;
+            y[r + 3] = alpha * y[r + 3] + beta * y3;
         }
         for (; r < rows; r++) {
-            int o = r * cols;
-            double s = 0;
-            for (int c = 0; c < cols; c++) {
-                s += mat[o + c] * x[c];
-            }
-            y[r] = alpha * s + beta * y[r];
+            y[r] = alpha * dot(mat, r * cols, x, 0, cols) + beta * y[r];
         }
+    }
+
+    /**
+     * {@code out[at + t] = a[ao..ao+len)·b[oₜ..oₜ+len)} for t = 0..3: four dot products sharing the loads of a,
+     * as four independent sums.
+     */
+    void dots4(double[] a, int ao, double[] b, int o0, int o1, int o2, int o3, int len, double[] out, int at) {
+        dots4From(a, ao, b, o0, o1, o2, o3, 0, len, 0, 0, 0, 0, out, at);
+    }
+
+    /** {@link #dots4} over entries k in [from, len), the four sums starting at s0..s3. */
+    static void dots4From(double[] a, int ao, double[] b, int o0, int o1, int o2, int o3, int from, int len,
+                          double s0, double s1, double s2, double s3, double[] out, int at) {
+        for (int k = from; k < len; k++) {
+            double ak = a[ao + k];
+            s0 += ak * b[o0 + k];
+            s1 += ak * b[o1 + k];
+            s2 += ak * b[o2 + k];
+            s3 += ak * b[o3 + k];
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
     }
 
     /** {@code y = alpha·Mᵀ·x + beta·y}, M rows×cols: four rows of M per (vectorized) pass over y. */
@@ -201,26 +214,15 @@ class DenseKernels {
 
     /**
      * {@code S = Z·Zᵀ}, Z rows×cols, S rows×rows: the lower triangle four dot products at a time (row r with
-     * rows c..c+3, sharing the loads of row r), mirrored, so S is exactly symmetric.
+     * rows c..c+3, {@link #dots4}), mirrored, so S is exactly symmetric.
      */
     void gramOfRows(double[] z, int rows, int cols, double[] s) {
         for (int r = 0; r < rows; r++) {
             int or = r * cols, sr = r * rows;
             int c = 0;
             for (; c + 3 <= r; c += 4) {
-                int o0 = c * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                for (int k = 0; k < cols; k++) {
-                    double zk = z[or + k];
-                    s0 += zk * z[o0 + k];
-                    s1 += zk * z[o1 + k];
-                    s2 += zk * z[o2 + k];
-                    s3 += zk * z[o3 + k];
-                }
-                s[sr + c] = s0;
-                s[sr + c + 1] = s1;
-                s[sr + c + 2] = s2;
-                s[sr + c + 3] = s3;
+                int o0 = c * cols;
+                dots4(z, or, z, o0, o0 + cols, o0 + 2 * cols, o0 + 3 * cols, cols, s, sr + c);
             }
             for (; c <= r; c++) {
                 s[sr + c] = dot(z, or, z, c * cols, cols);

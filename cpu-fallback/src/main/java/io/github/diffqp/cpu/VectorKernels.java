@@ -128,38 +128,21 @@ final class VectorKernels extends DenseKernels {
         DoubleVector.fromArray(S, a, offset).add(v).intoArray(a, offset);
     }
 
-    /** Four rows' dot products with x at once, in vector accumulators (one horizontal sum per row). */
+    /** The four dot products in vector accumulators, one horizontal sum each. */
     @Override
-    void multiply(double[] mat, int rows, int cols, double[] x, double alpha, double beta, double[] y) {
-        int body = cols - cols % L;
-        int r = 0;
-        for (; r + 3 < rows; r += 4) {
-            int o0 = r * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
-            DoubleVector s0 = DoubleVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
-            for (int c = 0; c < body; c += L) {
-                DoubleVector xc = DoubleVector.fromArray(S, x, c);
-                s0 = DoubleVector.fromArray(S, mat, o0 + c).fma(xc, s0);
-                s1 = DoubleVector.fromArray(S, mat, o1 + c).fma(xc, s1);
-                s2 = DoubleVector.fromArray(S, mat, o2 + c).fma(xc, s2);
-                s3 = DoubleVector.fromArray(S, mat, o3 + c).fma(xc, s3);
-            }
-            double t0 = s0.reduceLanes(VectorOperators.ADD), t1 = s1.reduceLanes(VectorOperators.ADD);
-            double t2 = s2.reduceLanes(VectorOperators.ADD), t3 = s3.reduceLanes(VectorOperators.ADD);
-            for (int c = body; c < cols; c++) {
-                double xc = x[c];
-                t0 += mat[o0 + c] * xc;
-                t1 += mat[o1 + c] * xc;
-                t2 += mat[o2 + c] * xc;
-                t3 += mat[o3 + c] * xc;
-            }
-            y[r] = alpha * t0 + beta * y[r];
-            y[r + 1] = alpha * t1 + beta * y[r + 1];
-            y[r + 2] = alpha * t2 + beta * y[r + 2];
-            y[r + 3] = alpha * t3 + beta * y[r + 3];
+    void dots4(double[] a, int ao, double[] b, int o0, int o1, int o2, int o3, int len, double[] out, int at) {
+        int body = len - len % L;
+        DoubleVector v0 = DoubleVector.zero(S), v1 = v0, v2 = v0, v3 = v0;
+        for (int k = 0; k < body; k += L) {
+            DoubleVector ak = DoubleVector.fromArray(S, a, ao + k);
+            v0 = DoubleVector.fromArray(S, b, o0 + k).fma(ak, v0);
+            v1 = DoubleVector.fromArray(S, b, o1 + k).fma(ak, v1);
+            v2 = DoubleVector.fromArray(S, b, o2 + k).fma(ak, v2);
+            v3 = DoubleVector.fromArray(S, b, o3 + k).fma(ak, v3);
         }
-        for (; r < rows; r++) {
-            y[r] = alpha * dot(mat, r * cols, x, 0, cols) + beta * y[r];
-        }
+        dots4From(a, ao, b, o0, o1, o2, o3, body, len, v0.reduceLanes(VectorOperators.ADD),
+                v1.reduceLanes(VectorOperators.ADD), v2.reduceLanes(VectorOperators.ADD),
+                v3.reduceLanes(VectorOperators.ADD), out, at);
     }
 
     /** Four rows of M per pass over y, the pass in vectors. */
@@ -318,44 +301,6 @@ final class VectorKernels extends DenseKernels {
             a[o + c] -= l0 * q0 + l1 * q1 + l2 * q2 + l3 * q3;
             a[o2 + c] -= k0 * q0 + k1 * q1 + k2 * q2 + k3 * q3;
         }
-    }
-
-    /** Four dot products of row r with rows c..c+3 at a time, in vector accumulators. */
-    @Override
-    void gramOfRows(double[] z, int rows, int cols, double[] s) {
-        int body = cols - cols % L;
-        for (int r = 0; r < rows; r++) {
-            int or = r * cols, sr = r * rows;
-            int c = 0;
-            for (; c + 3 <= r; c += 4) {
-                int o0 = c * cols, o1 = o0 + cols, o2 = o1 + cols, o3 = o2 + cols;
-                DoubleVector v0 = DoubleVector.zero(S), v1 = v0, v2 = v0, v3 = v0;
-                for (int k = 0; k < body; k += L) {
-                    DoubleVector zk = DoubleVector.fromArray(S, z, or + k);
-                    v0 = DoubleVector.fromArray(S, z, o0 + k).fma(zk, v0);
-                    v1 = DoubleVector.fromArray(S, z, o1 + k).fma(zk, v1);
-                    v2 = DoubleVector.fromArray(S, z, o2 + k).fma(zk, v2);
-                    v3 = DoubleVector.fromArray(S, z, o3 + k).fma(zk, v3);
-                }
-                double s0 = v0.reduceLanes(VectorOperators.ADD), s1 = v1.reduceLanes(VectorOperators.ADD);
-                double s2 = v2.reduceLanes(VectorOperators.ADD), s3 = v3.reduceLanes(VectorOperators.ADD);
-                for (int k = body; k < cols; k++) {
-                    double zk = z[or + k];
-                    s0 += zk * z[o0 + k];
-                    s1 += zk * z[o1 + k];
-                    s2 += zk * z[o2 + k];
-                    s3 += zk * z[o3 + k];
-                }
-                s[sr + c] = s0;
-                s[sr + c + 1] = s1;
-                s[sr + c + 2] = s2;
-                s[sr + c + 3] = s3;
-            }
-            for (; c <= r; c++) {
-                s[sr + c] = dot(z, or, z, c * cols, cols);
-            }
-        }
-        mirrorLower(s, rows);
     }
 
     /** Walks L by rows, each row's update of x in vectors. */

@@ -106,28 +106,12 @@ public abstract class BackendContract {
     /** Symmetric positive definite n×n: MᵀM/n + I. */
     private Datum spd(boolean shared, int n) {
         int copies = shared ? 1 : B;
-        double[] v = new double[copies * n * n];
-        for (int i = 0; i < copies; i++) {
-            double[] m = gaussian(n * n);
-            for (int r = 0; r < n; r++) {
-                for (int c = 0; c < n; c++) {
-                    double s = 0;
-                    for (int k = 0; k < n; k++) {
-                        s += m[k * n + r] * m[k * n + c];
-                    }
-                    v[i * n * n + r * n + c] = s / n + (r == c ? 1 : 0);
-                }
-            }
-        }
+        double[] v = RandomData.spd(rnd, copies, n, 1);
         return shared ? Datum.shared(n, n, v) : Datum.batched(B, n, n, v);
     }
 
     private double[] gaussian(int count) {
-        double[] v = new double[count];
-        for (int k = 0; k < count; k++) {
-            v[k] = rnd.nextGaussian();
-        }
-        return v;
+        return RandomData.gaussian(rnd, count);
     }
 
     private Datum positive(int length) {

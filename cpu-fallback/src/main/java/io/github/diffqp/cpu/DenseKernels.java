@@ -201,7 +201,7 @@ class DenseKernels {
      * Row i's pivot: {@code L[i][i] = √d} and column i above it zeroed (the factor's upper triangle); false
      * when d is not a positive finite number.
      */
-    private static boolean setPivot(double[] a, int n, int i, double d) {
+    static boolean setPivot(double[] a, int n, int i, double d) {
         if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
             return false;
         }

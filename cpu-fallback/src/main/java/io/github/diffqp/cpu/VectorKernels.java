@@ -210,11 +210,10 @@ final class VectorKernels extends DenseKernels {
                 for (int k = p; k < j; k++) {
                     d -= a[oj + k] * a[oj + k];
                 }
-                if (!(d > 0) || d == Double.POSITIVE_INFINITY) {
+                if (!setPivot(a, n, j, d)) { // also zeroes column j above the diagonal: the factor's upper triangle
                     return false;
                 }
-                double pivot = Math.sqrt(d);
-                a[oj + j] = pivot;
+                double pivot = a[oj + j];
                 for (int i = j + 1, oi = (j + 1) * n; i < p + width; i++, oi += n) {
                     double v = a[oi + j];
                     for (int k = p; k < j; k++) {
@@ -259,9 +258,6 @@ final class VectorKernels extends DenseKernels {
                     axpy(-a[oi + p + t], panel, t * n + first, a, oi + first, i + 1 - first);
                 }
             }
-        }
-        for (int r = 0; r < n; r++) {
-            java.util.Arrays.fill(a, r * n + r + 1, r * n + n, 0);
         }
         return true;
     }

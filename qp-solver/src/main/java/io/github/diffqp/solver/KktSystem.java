@@ -390,7 +390,7 @@ public final class KktSystem {
     /** Per problem, {@code relative} times the largest of ‖rx‖∞, ‖ru‖∞, ‖ry‖∞ (absent blocks count zero). */
     private double[] residualTargets(BatchVector rx, BatchVector ru, BatchVector ry, double relative) {
         double[] out = new double[previousResidual.length];
-        blockNorms(new BatchVector[] {rx, ru, ry}, out);
+        largestNorms(new BatchVector[] {rx, ru, ry}, out);
         for (int i = 0; i < out.length; i++) {
             out[i] *= relative;
         }
@@ -398,7 +398,7 @@ public final class KktSystem {
     }
 
     /** {@code out[i]} = the largest ‖v‖∞ over the given vectors of problem i (null entries skipped). */
-    private void blockNorms(BatchVector[] blocks, double[] out) {
+    private void largestNorms(BatchVector[] blocks, double[] out) {
         Arrays.fill(out, 0);
         for (BatchVector r : blocks) {
             if (r == null) {
@@ -420,7 +420,7 @@ public final class KktSystem {
      */
     private boolean progressing(boolean[] refining, boolean drop, double[] enough) {
         double[] current = currentResidual, previous = previousResidual;
-        blockNorms(new BatchVector[] {augX, augU, augY}, current);
+        largestNorms(new BatchVector[] {augX, augU, augY}, current);
         boolean any = false;
         for (int i = 0; i < current.length; i++) {
             refining[i] &= (enough == null || current[i] > enough[i])
